@@ -1,0 +1,74 @@
+/**
+ * The engine's one surface for the CLI, the Web Worker and tests. Functions here take and
+ * return plain, serialisable data; the {@link Network} harness is the object behind them.
+ */
+import { LedgerlabError } from '../core/assert.ts';
+import { PROTOCOLS } from '../consensus/index.ts';
+import { wallClockMs } from './clock.ts';
+import { Network } from './network.ts';
+import type { RunOptions, RunReport } from './types.ts';
+import { scheduleTransfers, WORKLOAD_ACTORS } from './workload.ts';
+
+export * from './types.ts';
+export { Network, type NetworkOptions, type Actor, type ActorSpec } from './network.ts';
+export { scheduleTransfers, WORKLOAD_ACTORS } from './workload.ts';
+export { LedgerlabError } from '../core/assert.ts';
+
+/** Check run options and say exactly what is wrong and how to fix it. */
+export function validateRunOptions(options: RunOptions): RunOptions {
+  const problems: string[] = [];
+  if (!(options.protocol in PROTOCOLS)) problems.push(`protocol must be one of ${Object.keys(PROTOCOLS).join(', ')} (got "${options.protocol}")`);
+  if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > 2_000) problems.push(`nodes must be an integer from 1 to 2000 (got ${options.nodes})`);
+  if (!Number.isSafeInteger(options.seed) || options.seed < 0) problems.push(`seed must be a non-negative integer (got ${options.seed})`);
+  if (!Number.isInteger(options.blocks) || options.blocks < 1 || options.blocks > 1_000_000) problems.push(`blocks must be an integer from 1 to 1000000 (got ${options.blocks})`);
+  if (!Number.isInteger(options.txs) || options.txs < 0 || options.txs > 10_000_000) problems.push(`txs must be an integer from 0 to 10000000 (got ${options.txs})`);
+  if (problems.length > 0) throw new LedgerlabError('bad-run-options', `Invalid run options: ${problems.join('; ')}.`);
+  return options;
+}
+
+export interface RunHooks {
+  /** Called with the network before it runs (to subscribe to the trace, inject faults...). */
+  onNetwork?: (network: Network) => void;
+  /** Keep every trace event in memory (needed for --trace); default keeps the newest 100k. */
+  keepFullTrace?: boolean;
+}
+
+/** Run a network headless until every live node has `blocks` blocks, and report. */
+export function runNetwork(options: RunOptions, hooks: RunHooks = {}): RunReport {
+  validateRunOptions(options);
+  const started = wallClockMs();
+  const network = new Network({
+    protocol: options.protocol,
+    nodes: options.nodes,
+    seed: options.seed,
+    actors: [...WORKLOAD_ACTORS],
+    traceRetain: hooks.keepFullTrace ? Number.POSITIVE_INFINITY : 100_000,
+  });
+  hooks.onNetwork?.(network);
+  // Submissions fill the first three quarters of the run, so the last blocks can include them.
+  const endMs = Math.max(network.blockPeriodMs, Math.floor(options.blocks * network.blockPeriodMs * 0.75));
+  scheduleTransfers(network, { count: options.txs, startMs: 1, endMs });
+  const maxEvents = options.maxEvents ?? 50_000_000;
+  const result = network.runUntilHeight(options.blocks, { maxEvents });
+  const height = network.commonHeight();
+  if (result.reason !== 'reached') {
+    throw new LedgerlabError(
+      'run-stalled',
+      `The network stopped at height ${height} of ${options.blocks} (${result.reason} after ${result.events} events, seed ${options.seed}).`,
+      `Replay with: npx ledgerlab run --protocol ${options.protocol} --nodes ${options.nodes} --seed ${options.seed} --blocks ${options.blocks} --txs ${options.txs}`,
+    );
+  }
+  const firstLive = network.status().find((s) => s.alive)?.node ?? 0;
+  return {
+    protocol: options.protocol,
+    nodes: options.nodes,
+    seed: options.seed,
+    height,
+    txsCommitted: network.txsCommitted(firstLive, height),
+    stateRoots: network.stateRootsAt(height),
+    traceHash: network.trace.hash(),
+    traceEvents: network.trace.length,
+    simTimeMs: network.now,
+    wallMs: Math.round(wallClockMs() - started),
+  };
+}

@@ -1,0 +1,282 @@
+/**
+ * The Network harness: one plain object that builds a simulated ledger network and drives it.
+ * Tests, the CLI and the Web Worker all use it (STYLE.md: an engine with no UI, and a harness).
+ */
+import { invariant, LedgerlabError } from '../core/assert.ts';
+import type { Hash } from '../core/hash.ts';
+import { deriveKeyPair, isAddress, type Address, type KeyPair } from '../core/keys.ts';
+import { protocolByName, type Authority, type ConsensusNode, type NetMessage, type NodeSetup, type NodeStatus, type ProtocolName } from '../consensus/index.ts';
+import { blockHash, checkBlockShape, makeBlock } from '../ledger/block.ts';
+import type { ChainStore, StoredBlock } from '../ledger/chain.ts';
+import { genesisHeader, genesisState, type ContractExecutor } from '../ledger/execute.ts';
+import { signTx } from '../ledger/tx.ts';
+import type { Block, GenesisSpec, IdentityKind, SignedTx, TxPayload } from '../ledger/types.ts';
+import type { NodeId } from '../sim/events.ts';
+import type { LinkSpec } from '../sim/network.ts';
+import { Simulator, type RunLimits, type RunResult } from '../sim/simulator.ts';
+
+export interface ActorSpec {
+  name: string;
+  kind?: IdentityKind;
+  balance?: number;
+}
+
+export interface NetworkOptions {
+  protocol: ProtocolName;
+  nodes: number;
+  seed: number;
+  chainId?: string;
+  blockPeriodMs?: number;
+  maxTxsPerBlock?: number;
+  link?: Partial<LinkSpec>;
+  actors?: ActorSpec[];
+  contracts?: ContractExecutor;
+  /** Keep only the newest N trace events in memory (the trace hash still covers all). */
+  traceRetain?: number;
+  /** Trace each message sent and delivered (default true). */
+  traceMessages?: boolean;
+}
+
+export interface Actor {
+  readonly name: string;
+  readonly kind: IdentityKind;
+  readonly key: KeyPair;
+  /** The nonce this harness will use for the actor's next transaction. */
+  nextNonce: number;
+}
+
+const DEFAULT_LINK: LinkSpec = { latencyMs: 20, jitterMs: 30, dropRate: 0, duplicateRate: 0 };
+
+export class Network {
+  readonly sim: Simulator<NetMessage>;
+  readonly chainId: string;
+  readonly protocol: ProtocolName;
+  readonly seed: number;
+  readonly nodeKeys: readonly KeyPair[];
+  readonly genesis: StoredBlock;
+  readonly blockPeriodMs: number;
+  private readonly actors = new Map<string, Actor>();
+
+  constructor(options: NetworkOptions) {
+    const definition = protocolByName(options.protocol);
+    if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > 2_000) {
+      throw new LedgerlabError('bad-nodes', `nodes must be an integer from 1 to 2000, got ${options.nodes}.`);
+    }
+    this.protocol = options.protocol;
+    this.seed = options.seed;
+    this.chainId = options.chainId ?? 'ledgerlab-local';
+    this.blockPeriodMs = options.blockPeriodMs ?? 1_000;
+    this.nodeKeys = Array.from({ length: options.nodes }, (_, i) => deriveKeyPair(options.seed, `node:${i}`));
+    for (const actor of options.actors ?? []) this.addActor(actor);
+    const authorities: Authority[] = this.nodeKeys.map((k) => ({ address: k.address, publicKey: k.publicKey }));
+    const spec: GenesisSpec = {
+      chainId: this.chainId,
+      timestampMs: 0,
+      accounts: [...this.actors.values()].map((a) => ({ address: a.key.address, balance: (options.actors ?? []).find((s) => s.name === a.name)?.balance ?? 0 })),
+      identities: [
+        ...this.nodeKeys.map((k, i) => ({ address: k.address, name: `node-${i}`, kind: 'organisation' as const, publicKey: k.publicKey })),
+        ...[...this.actors.values()].map((a) => ({ address: a.key.address, name: a.name, kind: a.kind, publicKey: a.key.publicKey })),
+      ],
+      consensus: definition.genesisConsensus(authorities, this.blockPeriodMs),
+    };
+    const state = genesisState(spec);
+    const block = makeBlock(genesisHeader(spec, state.root), [], { kind: 'genesis', signatures: [] });
+    this.genesis = { block, height: 0, state, receipts: [] };
+    const base: Omit<NodeSetup, 'key'> = {
+      authorities,
+      chainId: this.chainId,
+      genesis: this.genesis,
+      blockPeriodMs: this.blockPeriodMs,
+      maxTxsPerBlock: options.maxTxsPerBlock ?? 500,
+      ...(options.contracts ? { contracts: options.contracts } : {}),
+    };
+    this.sim = new Simulator<NetMessage>(
+      {
+        seed: options.seed,
+        nodes: options.nodes,
+        link: { ...DEFAULT_LINK, ...options.link },
+        ...(options.traceRetain !== undefined ? { traceRetain: options.traceRetain } : {}),
+        ...(options.traceMessages !== undefined ? { traceMessages: options.traceMessages } : {}),
+      },
+      (ctx) => definition.create(ctx, { ...base, key: this.nodeKeys[ctx.id]! }),
+    );
+    this.sim.start();
+  }
+
+  get nodeCount(): number {
+    return this.sim.nodeCount;
+  }
+
+  get now(): number {
+    return this.sim.now;
+  }
+
+  get trace() {
+    return this.sim.trace;
+  }
+
+  /** The live protocol node, or undefined while crashed. */
+  node(id: NodeId): ConsensusNode | undefined {
+    return this.sim.process(id) as ConsensusNode | undefined;
+  }
+
+  /** Status of every node; a crashed node reports what is on its disk. */
+  status(): NodeStatus[] {
+    return Array.from({ length: this.nodeCount }, (_, id) => {
+      const live = this.node(id);
+      if (live) return { ...live.status(), alive: true };
+      const chain = this.chainOf(id);
+      const head = chain.head();
+      return { node: id, alive: false, role: 'crashed', headHeight: head.height, headHash: head.block.hash, finalizedHeight: chain.finalizedHeight, stateRoot: head.state.root, mempool: 0 };
+    });
+  }
+
+  addActor(spec: ActorSpec): Actor {
+    if (this.actors.has(spec.name)) throw new LedgerlabError('duplicate-actor', `actor "${spec.name}" already exists.`, 'Give each actor a unique name.');
+    const actor: Actor = { name: spec.name, kind: spec.kind ?? 'person', key: deriveKeyPair(this.seed, `actor:${spec.name}`), nextNonce: 0 };
+    this.actors.set(spec.name, actor);
+    return actor;
+  }
+
+  actor(name: string): Actor {
+    const actor = this.actors.get(name);
+    if (!actor) throw new LedgerlabError('unknown-actor', `no actor named "${name}".`, `Known actors: ${[...this.actors.keys()].join(', ') || 'none'}.`);
+    return actor;
+  }
+
+  actorList(): Actor[] {
+    return [...this.actors.values()];
+  }
+
+  addressOf(nameOrAddress: string): Address {
+    return isAddress(nameOrAddress) ? nameOrAddress : this.actor(nameOrAddress).key.address;
+  }
+
+  /** Sign a transaction as an actor with its next nonce. */
+  sign(actorName: string, payload: TxPayload, options: { fee?: number; gasLimit?: number } = {}): SignedTx {
+    const actor = this.actor(actorName);
+    const tx = signTx(actor.key, { chainId: this.chainId, nonce: actor.nextNonce, payload, ...options });
+    actor.nextNonce++;
+    return tx;
+  }
+
+  /** Hand a transaction to a node now, as a client would. Traced as tx.submit. */
+  submit(tx: SignedTx, node: NodeId = 0): void {
+    this.sim.record({ type: 'tx.submit', node, tx: tx.hash, from: tx.body.from, nonce: tx.body.nonce });
+    const target = this.node(node);
+    if (!target) {
+      this.sim.record({ type: 'tx.reject', node, tx: tx.hash, reason: 'node-down', detail: `node ${node} is crashed` });
+      return;
+    }
+    target.submitFromClient(tx);
+  }
+
+  /** Schedule a submission at a later virtual time. */
+  submitAt(atMs: number, tx: SignedTx, node: NodeId = 0): void {
+    this.sim.at(atMs, () => this.submit(tx, node));
+  }
+
+  transfer(from: string, to: string, amount: number, options: { node?: NodeId; fee?: number } = {}): SignedTx {
+    const tx = this.sign(from, { type: 'transfer', to: this.addressOf(to), amount }, options.fee !== undefined ? { fee: options.fee } : {});
+    this.submit(tx, options.node ?? 0);
+    return tx;
+  }
+
+  crash(node: NodeId): void {
+    this.sim.record({ type: 'fault', fault: 'crash', detail: `node ${node}` });
+    this.sim.crash(node);
+  }
+
+  restart(node: NodeId): void {
+    this.sim.record({ type: 'fault', fault: 'restart', detail: `node ${node}` });
+    this.sim.restart(node);
+  }
+
+  partition(groups: NodeId[][]): void {
+    this.sim.network.partition(groups);
+    this.sim.record({ type: 'fault', fault: 'partition', detail: groups.map((g) => g.join(',')).join(' | ') });
+  }
+
+  heal(): void {
+    this.sim.network.heal();
+    this.sim.record({ type: 'fault', fault: 'heal', detail: 'all links restored' });
+  }
+
+  setLink(spec: Partial<LinkSpec>, from?: NodeId, to?: NodeId): void {
+    if (from === undefined || to === undefined) this.sim.network.setDefaultLink(spec);
+    else this.sim.network.setLink(from, to, spec);
+    this.sim.record({ type: 'fault', fault: 'link', detail: `${from ?? '*'}<->${to ?? '*'} ${JSON.stringify(spec)}` });
+  }
+
+  /** A node's block store, read from its disk (works while it is crashed). */
+  chainOf(node: NodeId): ChainStore {
+    return this.sim.disk(node).get<ChainStore>('chain')!;
+  }
+
+  /** Lowest head height among live nodes. */
+  commonHeight(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (let id = 0; id < this.nodeCount; id++) {
+      const node = this.node(id);
+      if (node) min = Math.min(min, node.ledger.chain.headHeight);
+    }
+    return Number.isFinite(min) ? min : 0;
+  }
+
+  /** Run until every live node has at least `height` blocks. */
+  runUntilHeight(height: number, limits: RunLimits = {}): RunResult {
+    return this.sim.runUntil(() => this.commonHeight() >= height, limits);
+  }
+
+  runUntilTime(timeMs: number, limits: Omit<RunLimits, 'maxTimeMs'> = {}): RunResult {
+    return this.sim.runUntilTime(timeMs, limits);
+  }
+
+  runFor(durationMs: number, limits: Omit<RunLimits, 'maxTimeMs'> = {}): RunResult {
+    return this.sim.runUntilTime(this.sim.now + durationMs, limits);
+  }
+
+  step(): boolean {
+    return this.sim.step();
+  }
+
+  /** Block at `height` on a node's canonical chain (from its disk if it is crashed). */
+  blockAt(node: NodeId, height: number): StoredBlock | undefined {
+    return this.chainOf(node).canonicalAt(height);
+  }
+
+  /** State root of each node at `height` ('' where a node has no block there). */
+  stateRootsAt(height: number): Hash[] {
+    return Array.from({ length: this.nodeCount }, (_, id) => this.blockAt(id, height)?.state.root ?? '');
+  }
+
+  /** Transactions on a node's canonical chain from genesis to `height`. */
+  txsCommitted(node: NodeId, height: number): number {
+    let count = 0;
+    for (let h = 1; h <= height; h++) count += this.blockAt(node, h)?.block.txs.length ?? 0;
+    return count;
+  }
+
+  /**
+   * The tamper demo: rewrite a past block on one node's disk (e.g. change an amount), as an
+   * attacker with access to that machine could. The node's own hash links then break, and any
+   * peer it serves the block to rejects it.
+   */
+  tamper(node: NodeId, height: number, edit: (block: Block) => Block): Block {
+    const chain = this.chainOf(node);
+    invariant(height >= 1 && height <= chain.headHeight, `node ${node} has no block at height ${height}`);
+    const forged = edit(chain.canonicalAt(height)!.block);
+    chain.overwriteForDemo(height, forged);
+    this.sim.record({ type: 'fault', fault: 'tamper', detail: `node ${node} block ${height}` });
+    return forged;
+  }
+
+  /** First broken link on a node's chain, if its disk was tampered with. */
+  verifyChain(node: NodeId): { height: number; detail: string } | undefined {
+    const chain = this.chainOf(node);
+    return chain.verifyLinks((block) => {
+      const problem = checkBlockShape(block, this.chainId);
+      return problem ? `${problem.reason}: ${problem.detail}` : blockHash(block.header) === block.hash ? undefined : 'hash mismatch';
+    });
+  }
+}

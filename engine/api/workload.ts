@@ -1,0 +1,37 @@
+/** A seeded workload of signed transfers between named actors, spread over a time window. */
+import { Prng } from '../core/prng.ts';
+import type { ActorSpec, Network } from './network.ts';
+
+export const WORKLOAD_ACTORS: readonly ActorSpec[] = [
+  'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi',
+  'ivan', 'judy', 'mallory', 'niaj', 'olivia', 'peggy', 'rupert', 'sybil',
+].map((name) => ({ name, kind: 'person' as const, balance: 1_000_000 }));
+
+export interface WorkloadOptions {
+  count: number;
+  /** Submissions are spread uniformly over [startMs, endMs). */
+  startMs: number;
+  endMs: number;
+}
+
+/**
+ * Schedule `count` transfers: random sender, random other recipient, amount 1-100, fee 1, each
+ * handed to a random node. Nonces follow submission order per sender. Returns the tx hashes.
+ */
+export function scheduleTransfers(network: Network, options: WorkloadOptions): string[] {
+  const random = Prng.stream(network.seed, 'workload');
+  const actors = network.actorList();
+  if (actors.length < 2 || options.count <= 0) return [];
+  const span = Math.max(1, options.endMs - options.startMs);
+  const times = Array.from({ length: options.count }, () => options.startMs + random.nextInt(span)).sort((a, b) => a - b);
+  const hashes: string[] = [];
+  for (const at of times) {
+    const from = random.pick(actors);
+    let to = random.pick(actors);
+    while (to === from) to = random.pick(actors);
+    const tx = network.sign(from.name, { type: 'transfer', to: to.key.address, amount: random.between(1, 100) }, { fee: 1 });
+    network.submitAt(at, tx, random.nextInt(network.nodeCount));
+    hashes.push(tx.hash);
+  }
+  return hashes;
+}

@@ -1,0 +1,171 @@
+/**
+ * What every ledger node does whatever its protocol: admit and spread transactions, validate and
+ * store blocks, follow its protocol's fork choice, and catch up from peers (block locator sync)
+ * after a restart or when a block arrives whose parent it has not seen.
+ */
+import type { Hash } from '../core/hash.ts';
+import type { BlockProblem } from '../ledger/block.ts';
+import { ChainStore, type HeadChange, type StoredBlock } from '../ledger/chain.ts';
+import type { AdmitResult } from '../ledger/mempool.ts';
+import { NodeLedger } from '../ledger/node-ledger.ts';
+import type { Block, SignedTx } from '../ledger/types.ts';
+import type { NodeId } from '../sim/events.ts';
+import type { NodeContext } from '../sim/simulator.ts';
+import type { ConsensusNode, NetMessage, NodeSetup, NodeStatus } from './protocol.ts';
+
+const SYNC_BATCH = 64;
+const SYNC_TIMEOUT_MS = 1_000;
+const SYNC_ATTEMPTS = 3;
+
+export abstract class LedgerNode implements ConsensusNode {
+  readonly ledger: NodeLedger;
+  private syncing: { peer: NodeId; timer: number; attempts: number } | undefined;
+
+  constructor(
+    protected readonly ctx: NodeContext<NetMessage>,
+    protected readonly setup: NodeSetup,
+  ) {
+    // The block store is on disk: a restarted node finds what it had.
+    let chain = ctx.disk.get<ChainStore>('chain');
+    if (!chain) {
+      chain = new ChainStore(setup.genesis);
+      ctx.disk.put('chain', chain);
+    }
+    this.ledger = new NodeLedger(chain, {
+      node: ctx.id,
+      chainId: setup.chainId,
+      trace: (event) => ctx.trace(event),
+      ...(setup.contracts ? { contracts: setup.contracts } : {}),
+    });
+  }
+
+  /** Protocol hooks. */
+  protected abstract onStart(): void;
+  protected abstract onProtocolTimer(name: string, data: unknown): void;
+  protected abstract onProtocolMessage(from: NodeId, message: NetMessage): void;
+  /** Header and certificate rules of the protocol. */
+  protected abstract checkConsensus(block: Block, parent: StoredBlock): BlockProblem | undefined;
+  /** Fork choice: is `candidate` a better head than `current`? */
+  protected abstract prefer(candidate: StoredBlock, current: StoredBlock): boolean;
+  protected abstract onHeadChanged(change: HeadChange): void;
+  abstract role(): string;
+  epoch(): number | undefined {
+    return undefined;
+  }
+
+  start(): void {
+    this.onStart();
+    // A restarted node may have missed blocks: ask a peer what it has.
+    if (this.ctx.incarnation > 0 && this.ctx.peers.length > 0) this.requestSync(this.ctx.random.pick(this.ctx.peers));
+  }
+
+  status(): Omit<NodeStatus, 'alive'> {
+    const head = this.ledger.chain.head();
+    const epoch = this.epoch();
+    return {
+      node: this.ctx.id,
+      role: this.role(),
+      headHeight: head.height,
+      headHash: head.block.hash,
+      finalizedHeight: this.ledger.chain.finalizedHeight,
+      stateRoot: head.state.root,
+      mempool: this.ledger.mempool.size,
+      ...(epoch !== undefined ? { epoch } : {}),
+    };
+  }
+
+  submitFromClient(tx: SignedTx): AdmitResult {
+    const result = this.ledger.submit(tx);
+    if (result.ok) this.ctx.broadcast({ type: 'tx', tx });
+    return result;
+  }
+
+  onTimer(name: string, data: unknown): void {
+    if (name === 'sync-timeout') {
+      const attempts = this.syncing?.attempts ?? 0;
+      const failed = this.syncing?.peer;
+      this.syncing = undefined;
+      const others = this.ctx.peers.filter((p) => p !== failed);
+      if (attempts < SYNC_ATTEMPTS && others.length > 0) this.requestSync(this.ctx.random.pick(others), attempts + 1);
+      return;
+    }
+    this.onProtocolTimer(name, data);
+  }
+
+  onMessage(from: NodeId, message: NetMessage): void {
+    switch (message.type) {
+      case 'tx':
+        this.ledger.submit(message.tx);
+        return;
+      case 'block':
+        this.receiveBlock(message.block, from, true);
+        return;
+      case 'sync.get':
+        this.serveSync(from, message.locator, message.max);
+        return;
+      case 'sync.blocks':
+        this.receiveSyncBatch(from, message.blocks, message.more);
+        return;
+      default:
+        this.onProtocolMessage(from, message);
+    }
+  }
+
+  /** Validate and store a block, then let fork choice decide. Returns whether the head moved. */
+  protected receiveBlock(block: Block, from: NodeId, syncIfOrphan: boolean): boolean {
+    const outcomes = this.ledger.importBlock(block, from, (b, parent) => this.checkConsensus(b, parent));
+    let moved = false;
+    for (const outcome of outcomes) {
+      if (outcome.status === 'imported') moved = this.considerHead(outcome.stored) || moved;
+      else if (outcome.status === 'orphan' && syncIfOrphan) this.requestSync(from);
+    }
+    return moved;
+  }
+
+  protected considerHead(candidate: StoredBlock): boolean {
+    const chain = this.ledger.chain;
+    const head = chain.head();
+    if (candidate.block.hash === head.block.hash || !this.prefer(candidate, head)) return false;
+    if (!this.descendsFromFinalized(candidate)) return false; // never revert what is final
+    const change = this.ledger.adoptHead(candidate.block.hash);
+    this.onHeadChanged(change);
+    return true;
+  }
+
+  private descendsFromFinalized(stored: StoredBlock): boolean {
+    const chain = this.ledger.chain;
+    const finalized = chain.canonicalAt(chain.finalizedHeight)!;
+    let cursor: StoredBlock | undefined = stored;
+    while (cursor && cursor.height > finalized.height) cursor = chain.parentOf(cursor);
+    return cursor?.block.hash === finalized.block.hash;
+  }
+
+  protected requestSync(peer: NodeId, attempts = 0): void {
+    if (this.syncing) return;
+    const timer = this.ctx.setTimer('sync-timeout', SYNC_TIMEOUT_MS);
+    this.syncing = { peer, timer, attempts };
+    this.ctx.trace({ type: 'sync.request', node: this.ctx.id, to: peer, fromHeight: this.ledger.chain.headHeight });
+    this.ctx.send(peer, { type: 'sync.get', locator: this.ledger.chain.locator(), max: SYNC_BATCH });
+  }
+
+  private serveSync(to: NodeId, locator: readonly Hash[], max: number): void {
+    const chain = this.ledger.chain;
+    if (!Array.isArray(locator)) return;
+    const from = chain.commonHeight(locator) + 1;
+    const limit = Math.max(1, Math.min(SYNC_BATCH, Number(max) || SYNC_BATCH));
+    const blocks: Block[] = [];
+    for (let h = from; h <= chain.headHeight && blocks.length < limit; h++) blocks.push(chain.canonicalAt(h)!.block);
+    this.ctx.trace({ type: 'sync.serve', node: this.ctx.id, to, blocks: blocks.length });
+    this.ctx.send(to, { type: 'sync.blocks', blocks, more: from + blocks.length <= chain.headHeight });
+  }
+
+  private receiveSyncBatch(from: NodeId, blocks: readonly Block[], more: boolean): void {
+    if (this.syncing?.peer === from) {
+      this.ctx.cancelTimer(this.syncing.timer);
+      this.syncing = undefined;
+    }
+    if (!Array.isArray(blocks)) return;
+    for (const block of blocks) this.receiveBlock(block, from, false);
+    if (more && blocks.length > 0) this.requestSync(from);
+  }
+}

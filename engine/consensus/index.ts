@@ -1,0 +1,15 @@
+import { invariant } from '../core/assert.ts';
+import { poa } from './poa.ts';
+import type { ProtocolDefinition, ProtocolName } from './protocol.ts';
+
+export * from './protocol.ts';
+export { LedgerNode } from './base.ts';
+export { PoaNode, poa } from './poa.ts';
+
+export const PROTOCOLS: Record<ProtocolName, ProtocolDefinition> = { poa };
+
+export function protocolByName(name: string): ProtocolDefinition {
+  const protocol = (PROTOCOLS as Record<string, ProtocolDefinition | undefined>)[name];
+  invariant(protocol !== undefined, `unknown protocol "${name}": choose one of ${Object.keys(PROTOCOLS).join(', ')}`);
+  return protocol;
+}

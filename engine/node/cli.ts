@@ -1,0 +1,148 @@
+/**
+ * The `ledgerlab` command line. Each command parses its flags strictly: an unknown or malformed
+ * flag prints what is wrong and how to fix it, and exits with code 2.
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { LedgerlabError, runNetwork, type Network, type RunOptions, type RunReport } from '../api/index.ts';
+import { PROTOCOLS } from '../consensus/index.ts';
+import { Trace } from '../sim/trace.ts';
+import { useNativeCrypto } from './native-crypto.ts';
+
+export class UsageError extends Error {}
+
+const USAGE = `Usage: ledgerlab <command> [options]
+
+Commands:
+  run      Run a simulated ledger network headless and report the outcome.
+
+Run "ledgerlab <command> --help" for a command's options.`;
+
+const RUN_USAGE = `Usage: ledgerlab run [--protocol P] [--nodes N] [--seed S] [--blocks B] [--txs T] [--json] [--trace FILE]
+
+  --protocol P   consensus protocol: ${Object.keys(PROTOCOLS).join(', ')} (default poa)
+  --nodes N      number of nodes, 1-2000 (default 4)
+  --seed S       seed that fully defines the run, a non-negative integer (default 1)
+  --blocks B     run until every live node has B blocks (default 20)
+  --txs T        signed transfers submitted during the run (default 100)
+  --json         print one JSON object instead of a summary
+  --trace FILE   write every trace event to FILE as JSON lines
+  --max-events N stop with an error after N simulator events (default 50000000)
+
+Example: npx ledgerlab run --protocol poa --nodes 4 --seed 7 --blocks 20 --txs 200 --json`;
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+};
+
+/** Entry point: returns the exit code (0 ok, 1 the run failed, 2 bad usage). */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  useNativeCrypto();
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, io);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`ledgerlab: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof LedgerlabError) {
+      io.err(`ledgerlab: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function parse<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false } as const);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
+
+function integerFlag(value: string | undefined, name: string, fallback: number, min: number, max: number, usage: string): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}".\n\n${usage}`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}.\n\n${usage}`);
+  return n;
+}
+
+async function runCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(
+    args,
+    {
+      protocol: { type: 'string' },
+      nodes: { type: 'string' },
+      seed: { type: 'string' },
+      blocks: { type: 'string' },
+      txs: { type: 'string' },
+      json: { type: 'boolean' },
+      trace: { type: 'string' },
+      'max-events': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    RUN_USAGE,
+  );
+  if (values.help) {
+    io.out(RUN_USAGE);
+    return 0;
+  }
+  const protocol = values.protocol ?? 'poa';
+  if (!(protocol in PROTOCOLS)) throw new UsageError(`--protocol must be one of ${Object.keys(PROTOCOLS).join(', ')}, got "${protocol}".\n\n${RUN_USAGE}`);
+  const options: RunOptions = {
+    protocol: protocol as RunOptions['protocol'],
+    nodes: integerFlag(values.nodes, 'nodes', 4, 1, 2_000, RUN_USAGE),
+    seed: integerFlag(values.seed, 'seed', 1, 0, Number.MAX_SAFE_INTEGER, RUN_USAGE),
+    blocks: integerFlag(values.blocks, 'blocks', 20, 1, 1_000_000, RUN_USAGE),
+    txs: integerFlag(values.txs, 'txs', 100, 0, 10_000_000, RUN_USAGE),
+    maxEvents: integerFlag(values['max-events'], 'max-events', 50_000_000, 1, Number.MAX_SAFE_INTEGER, RUN_USAGE),
+  };
+  let network: Network | undefined;
+  const report = runNetwork(options, { keepFullTrace: values.trace !== undefined, onNetwork: (n) => (network = n) });
+  if (values.trace !== undefined && network) await writeTrace(values.trace, network);
+  io.out(values.json ? JSON.stringify(report) : summary(report));
+  return 0;
+}
+
+async function writeTrace(path: string, network: Network): Promise<void> {
+  const stream = createWriteStream(path);
+  for (const event of network.trace.events()) {
+    if (!stream.write(Trace.toJsonLine(event) + '\n')) await once(stream, 'drain');
+  }
+  stream.end();
+  await once(stream, 'finish');
+}
+
+function summary(report: RunReport): string {
+  const agree = new Set(report.stateRoots).size === 1;
+  return [
+    `Ledgerlab run: ${report.protocol}, ${report.nodes} node${report.nodes === 1 ? '' : 's'}, seed ${report.seed}`,
+    `  height ${report.height} reached after ${(report.simTimeMs / 1000).toFixed(1)} s of simulated time (${(report.wallMs / 1000).toFixed(2)} s wall)`,
+    `  ${report.txsCommitted} transaction${report.txsCommitted === 1 ? '' : 's'} committed`,
+    agree
+      ? `  state root at height ${report.height}: all ${report.nodes} nodes agree (${report.stateRoots[0]!.slice(0, 16)}…)`
+      : `  state roots at height ${report.height} DIFFER: ${report.stateRoots.map((r, i) => `node ${i} ${r.slice(0, 10)}`).join(', ')}`,
+    `  trace: ${report.traceEvents} events, hash ${report.traceHash.slice(0, 16)}…`,
+  ].join('\n');
+}
