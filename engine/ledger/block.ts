@@ -1,6 +1,6 @@
 /** Block hashing, assembly and the state-independent checks every node runs on every block. */
 import { hashCanonical, merkleRoot, type Hash } from '../core/hash.ts';
-import { deepFreeze } from './tx.ts';
+import { checkTx, deepFreeze } from './tx.ts';
 import { LEDGER_LIMITS, type Block, type BlockHeader, type Certificate, type SignedTx } from './types.ts';
 
 export function blockHash(header: BlockHeader): Hash {
@@ -44,9 +44,12 @@ export function checkBlockShape(block: Block, chainId: string): BlockProblem | u
     return { reason: 'tx-root-mismatch', detail: `transactions hash to root ${txRoot.slice(0, 10)}, header says ${header.txRoot.slice(0, 10)}: a transaction was altered, added or removed` };
   }
   const seen = new Set<Hash>();
-  for (const tx of block.txs) {
+  for (const [index, tx] of block.txs.entries()) {
     if (seen.has(tx.hash)) return { reason: 'duplicate-tx', detail: `transaction ${tx.hash.slice(0, 10)} appears twice` };
     seen.add(tx.hash);
+    // Each transaction's content must still match its hash and signature (memoised per content).
+    const problem = checkTx(tx, chainId);
+    if (problem) return { reason: 'invalid-tx', detail: `transaction ${index} (${String(tx.hash).slice(0, 10)}) is invalid: ${problem.reason}: ${problem.detail}` };
   }
   return undefined;
 }
