@@ -8,11 +8,14 @@ import { wallClockMs } from './clock.ts';
 import { Network } from './network.ts';
 import type { RunOptions, RunReport } from './types.ts';
 import { scheduleTransfers, WORKLOAD_ACTORS } from './workload.ts';
+import { preverifyTransactions } from './webcrypto.ts';
+import type { SignedTx } from '../ledger/types.ts';
 
 export * from './types.ts';
 export { Network, type NetworkOptions, type Actor, type ActorSpec } from './network.ts';
 export { scheduleTransfers, WORKLOAD_ACTORS } from './workload.ts';
 export { LedgerlabError } from '../core/assert.ts';
+export { preverifyTransactions, webCryptoEd25519 } from './webcrypto.ts';
 
 /** Check run options and say exactly what is wrong and how to fix it. */
 export function validateRunOptions(options: RunOptions): RunOptions {
@@ -33,10 +36,19 @@ export interface RunHooks {
   keepFullTrace?: boolean;
 }
 
-/** Run a network headless until every live node has `blocks` blocks, and report. */
-export function runNetwork(options: RunOptions, hooks: RunHooks = {}): RunReport {
+/** A network built and loaded with its workload, ready to run. */
+export interface PreparedRun {
+  options: RunOptions;
+  network: Network;
+  /** Every transaction the workload will submit. */
+  transactions: SignedTx[];
+  startedMs: number;
+}
+
+/** Build the network and schedule the workload (signing every transaction) without running it. */
+export function prepareRun(options: RunOptions, hooks: RunHooks = {}): PreparedRun {
   validateRunOptions(options);
-  const started = wallClockMs();
+  const startedMs = wallClockMs();
   const network = new Network({
     protocol: options.protocol,
     nodes: options.nodes,
@@ -47,9 +59,14 @@ export function runNetwork(options: RunOptions, hooks: RunHooks = {}): RunReport
   hooks.onNetwork?.(network);
   // Submissions fill the first three quarters of the run, so the last blocks can include them.
   const endMs = Math.max(network.blockPeriodMs, Math.floor(options.blocks * network.blockPeriodMs * 0.75));
-  scheduleTransfers(network, { count: options.txs, startMs: 1, endMs });
-  const maxEvents = options.maxEvents ?? 50_000_000;
-  const result = network.runUntilHeight(options.blocks, { maxEvents });
+  const transactions = scheduleTransfers(network, { count: options.txs, startMs: 1, endMs });
+  return { options, network, transactions, startedMs };
+}
+
+/** Run a prepared network until every live node has `blocks` blocks, and report. */
+export function finishRun(run: PreparedRun): RunReport {
+  const { options, network } = run;
+  const result = network.runUntilHeight(options.blocks, { maxEvents: options.maxEvents ?? 50_000_000 });
   const height = network.commonHeight();
   if (result.reason !== 'reached') {
     throw new LedgerlabError(
@@ -69,6 +86,22 @@ export function runNetwork(options: RunOptions, hooks: RunHooks = {}): RunReport
     traceHash: network.trace.hash(),
     traceEvents: network.trace.length,
     simTimeMs: network.now,
-    wallMs: Math.round(wallClockMs() - started),
+    wallMs: Math.round(wallClockMs() - run.startedMs),
   };
+}
+
+/** Run a network headless until every live node has `blocks` blocks, and report. */
+export function runNetwork(options: RunOptions, hooks: RunHooks = {}): RunReport {
+  return finishRun(prepareRun(options, hooks));
+}
+
+/**
+ * The same run for asynchronous hosts (the studio's Web Worker): the workload's signatures are
+ * first verified with the platform's native WebCrypto ed25519 where it exists. Same report,
+ * same trace hash as {@link runNetwork}.
+ */
+export async function runNetworkAsync(options: RunOptions, hooks: RunHooks = {}): Promise<RunReport> {
+  const run = prepareRun(options, hooks);
+  await preverifyTransactions(run.transactions);
+  return finishRun(run);
 }

@@ -1,5 +1,6 @@
 /** A seeded workload of signed transfers between named actors, spread over a time window. */
 import { Prng } from '../core/prng.ts';
+import type { SignedTx } from '../ledger/types.ts';
 import type { ActorSpec, Network } from './network.ts';
 
 export const WORKLOAD_ACTORS: readonly ActorSpec[] = [
@@ -16,22 +17,22 @@ export interface WorkloadOptions {
 
 /**
  * Schedule `count` transfers: random sender, random other recipient, amount 1-100, fee 1, each
- * handed to a random node. Nonces follow submission order per sender. Returns the tx hashes.
+ * handed to a random node. Nonces follow submission order per sender. Returns the transactions.
  */
-export function scheduleTransfers(network: Network, options: WorkloadOptions): string[] {
+export function scheduleTransfers(network: Network, options: WorkloadOptions): SignedTx[] {
   const random = Prng.stream(network.seed, 'workload');
   const actors = network.actorList();
   if (actors.length < 2 || options.count <= 0) return [];
   const span = Math.max(1, options.endMs - options.startMs);
   const times = Array.from({ length: options.count }, () => options.startMs + random.nextInt(span)).sort((a, b) => a - b);
-  const hashes: string[] = [];
+  const scheduled: SignedTx[] = [];
   for (const at of times) {
     const from = random.pick(actors);
     let to = random.pick(actors);
     while (to === from) to = random.pick(actors);
     const tx = network.sign(from.name, { type: 'transfer', to: to.key.address, amount: random.between(1, 100) }, { fee: 1 });
     network.submitAt(at, tx, random.nextInt(network.nodeCount));
-    hashes.push(tx.hash);
+    scheduled.push(tx);
   }
-  return hashes;
+  return scheduled;
 }

@@ -112,6 +112,20 @@ export function verifyOnce(signatureHex: string, digestHex: string, publicKeyHex
   return ok;
 }
 
+/**
+ * Record a verdict obtained elsewhere (for example from the platform's asynchronous WebCrypto
+ * ed25519 in a browser worker, see engine/api/webcrypto.ts), so the synchronous simulator finds it.
+ */
+export function rememberVerification(signatureHex: string, digestHex: string, publicKeyHex: string, ok: boolean): void {
+  if (verified.size >= VERIFIED_MAX) verified.clear();
+  verifications++;
+  verified.set(digestHex + signatureHex + publicKeyHex, ok);
+}
+
+export function isVerificationKnown(signatureHex: string, digestHex: string, publicKeyHex: string): boolean {
+  return verified.has(digestHex + signatureHex + publicKeyHex);
+}
+
 /** How many signatures were actually checked (not answered from the memo), for benches and tests. */
 export function signatureVerifications(): number {
   return verifications;

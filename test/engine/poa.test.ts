@@ -203,3 +203,25 @@ describe('proof-of-authority network', () => {
     expect(runs).toBe(200);
   });
 });
+
+describe('native verification in asynchronous hosts (WebCrypto)', () => {
+  it('pre-verifies the workload natively and gives the same report as the synchronous run', async () => {
+    const { runNetworkAsync, webCryptoEd25519 } = await import('../../engine/api/index.ts');
+    const { setCryptoProvider, nobleCrypto, signatureVerifications } = await import('../../engine/core/keys.ts');
+    expect(await webCryptoEd25519()).toBe(true); // Node 20 and Chromium both have Ed25519 in WebCrypto
+    setCryptoProvider(nobleCrypto); // as in a browser worker: the sync fallback is noble
+    try {
+      const options: RunOptions = { protocol: 'poa', nodes: 3, seed: 29, blocks: 6, txs: 30 };
+      const sync = runNetwork(options);
+      setCryptoProvider(nobleCrypto); // forget memoised verdicts
+      const before = signatureVerifications();
+      const viaWebCrypto = await runNetworkAsync(options);
+      expect(viaWebCrypto.traceHash).toBe(sync.traceHash);
+      expect(viaWebCrypto.stateRoots).toEqual(sync.stateRoots);
+      // 30 transactions verified natively up front, plus the block seals checked by noble
+      expect(signatureVerifications() - before).toBeGreaterThanOrEqual(30);
+    } finally {
+      useNativeCrypto();
+    }
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark, printed as tables of figures and ratios.
+ * Speed targets are read from here, never asserted in tests.
+ */
+import { existsSync } from 'node:fs';
+import { runEngineBench, table } from './engine.ts';
+
+const print = (line: string) => process.stdout.write(line + '\n');
+
+print(`Ledgerlab bench: node ${process.version}, ${new Date().toISOString()}`);
+print('');
+runEngineBench(print);
+
+const vmBench = new URL('./vm.ts', import.meta.url);
+if (existsSync(vmBench)) {
+  const { benchVm } = (await import(vmBench.href)) as { benchVm: () => Promise<Array<{ name: string; value: number; unit: string }>> };
+  print('');
+  print('Contract VM (QuickJS, metered)');
+  print(table(await benchVm()));
+}
