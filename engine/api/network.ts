@@ -5,7 +5,7 @@
 import { invariant, LedgerlabError } from '../core/assert.ts';
 import type { Hash } from '../core/hash.ts';
 import { deriveKeyPair, isAddress, type Address, type KeyPair } from '../core/keys.ts';
-import { protocolByName, type Authority, type ConsensusNode, type NetMessage, type NodeSetup, type NodeStatus, type ProtocolName } from '../consensus/index.ts';
+import { protocolByName, type Authority, type ConsensusNode, type NetMessage, type NodeSetup, type NodeStatus, type ProtocolName, type ProtocolParam } from '../consensus/index.ts';
 import { blockHash, checkBlockShape, makeBlock } from '../ledger/block.ts';
 import type { ChainStore, StoredBlock } from '../ledger/chain.ts';
 import { genesisHeader, genesisState, type ContractExecutor } from '../ledger/execute.ts';
@@ -14,6 +14,7 @@ import type { Block, GenesisSpec, IdentityKind, SignedTx, TxPayload } from '../l
 import type { NodeId } from '../sim/events.ts';
 import type { LinkSpec } from '../sim/network.ts';
 import { Simulator, type RunLimits, type RunResult } from '../sim/simulator.ts';
+import { buildTopology, type TopologySpec } from '../sim/topology.ts';
 
 export interface ActorSpec {
   name: string;
@@ -35,6 +36,10 @@ export interface NetworkOptions {
   traceRetain?: number;
   /** Trace each message sent and delivered (default true). */
   traceMessages?: boolean;
+  /** Who connects to whom (default: full mesh). */
+  topology?: TopologySpec;
+  /** Protocol-specific parameters, passed to every node (see each protocol's file). */
+  protocolParams?: Record<string, ProtocolParam>;
 }
 
 export interface Actor {
@@ -56,6 +61,7 @@ export class Network {
   readonly genesis: StoredBlock;
   readonly blockPeriodMs: number;
   private readonly actors = new Map<string, Actor>();
+  private readonly byzantineNodes = new Map<NodeId, string | undefined>();
 
   constructor(options: NetworkOptions) {
     const definition = protocolByName(options.protocol);
@@ -88,6 +94,7 @@ export class Network {
       genesis: this.genesis,
       blockPeriodMs: this.blockPeriodMs,
       maxTxsPerBlock: options.maxTxsPerBlock ?? 500,
+      params: { ...options.protocolParams },
       ...(options.contracts ? { contracts: options.contracts } : {}),
     };
     this.sim = new Simulator<NetMessage>(
@@ -97,6 +104,7 @@ export class Network {
         link: { ...DEFAULT_LINK, ...options.link },
         ...(options.traceRetain !== undefined ? { traceRetain: options.traceRetain } : {}),
         ...(options.traceMessages !== undefined ? { traceMessages: options.traceMessages } : {}),
+        ...(options.topology && options.topology.kind !== 'mesh' ? { peers: buildTopology(options.nodes, options.topology, options.seed) } : {}),
       },
       (ctx) => definition.create(ctx, { ...base, key: this.nodeKeys[ctx.id]! }),
     );
@@ -190,6 +198,8 @@ export class Network {
   restart(node: NodeId): void {
     this.sim.record({ type: 'fault', fault: 'restart', detail: `node ${node}` });
     this.sim.restart(node);
+    const behaviour = this.byzantineNodes.get(node);
+    if (behaviour !== undefined) this.node(node)?.setByzantine(behaviour); // misbehaviour is who the node is, not what it remembers
   }
 
   partition(groups: NodeId[][]): void {
@@ -213,6 +223,24 @@ export class Network {
     return this.sim.disk(node).get<ChainStore>('chain')!;
   }
 
+  /** Make a node Byzantine with one of its protocol's behaviours (undefined: honest again). */
+  makeByzantine(node: NodeId, behaviour: string | undefined): void {
+    const definition = protocolByName(this.protocol);
+    if (behaviour !== undefined && !(behaviour in definition.byzantineBehaviours)) {
+      const known = Object.keys(definition.byzantineBehaviours);
+      throw new LedgerlabError('unknown-behaviour', `${this.protocol} has no Byzantine behaviour "${behaviour}".`, known.length ? `Choose one of: ${known.join(', ')}.` : `${this.protocol} defines no Byzantine behaviours.`);
+    }
+    this.sim.record({ type: 'fault', fault: 'byzantine', detail: `node ${node} ${behaviour ?? 'honest'}` });
+    this.byzantineNodes.set(node, behaviour);
+    if (behaviour === undefined) this.byzantineNodes.delete(node);
+    this.node(node)?.setByzantine(behaviour);
+  }
+
+  /** Nodes currently told to misbehave. */
+  byzantine(): Map<NodeId, string> {
+    return new Map([...this.byzantineNodes].filter((e): e is [NodeId, string] => e[1] !== undefined));
+  }
+
   /** Lowest head height among live nodes. */
   commonHeight(): number {
     let min = Number.POSITIVE_INFINITY;
@@ -226,6 +254,11 @@ export class Network {
   /** Run until every live node has at least `height` blocks. */
   runUntilHeight(height: number, limits: RunLimits = {}): RunResult {
     return this.sim.runUntil(() => this.commonHeight() >= height, limits);
+  }
+
+  /** Run until the predicate holds (checked before each event), or a limit. */
+  runUntil(predicate: () => boolean, limits: RunLimits = {}): RunResult {
+    return this.sim.runUntil(predicate, limits);
   }
 
   runUntilTime(timeMs: number, limits: Omit<RunLimits, 'maxTimeMs'> = {}): RunResult {

@@ -4,14 +4,16 @@
  * after a restart or when a block arrives whose parent it has not seen.
  */
 import type { Hash } from '../core/hash.ts';
-import type { BlockProblem } from '../ledger/block.ts';
+import { signDigest, verifyOnce } from '../core/keys.ts';
+import { blockHash, makeBlock, txRootOf, type BlockProblem } from '../ledger/block.ts';
+import { buildBlock, type BlockEnv } from '../ledger/execute.ts';
 import { ChainStore, type HeadChange, type StoredBlock } from '../ledger/chain.ts';
 import type { AdmitResult } from '../ledger/mempool.ts';
 import { NodeLedger } from '../ledger/node-ledger.ts';
-import type { Block, SignedTx } from '../ledger/types.ts';
+import type { Block, BlockHeader, SignedTx } from '../ledger/types.ts';
 import type { NodeId } from '../sim/events.ts';
 import type { NodeContext } from '../sim/simulator.ts';
-import type { ConsensusNode, NetMessage, NodeSetup, NodeStatus } from './protocol.ts';
+import type { Authority, ConsensusNode, NetMessage, NodeSetup, NodeStatus } from './protocol.ts';
 
 const SYNC_BATCH = 64;
 const SYNC_TIMEOUT_MS = 1_000;
@@ -19,7 +21,10 @@ const SYNC_ATTEMPTS = 3;
 
 export abstract class LedgerNode implements ConsensusNode {
   readonly ledger: NodeLedger;
+  /** Without a full mesh, blocks and transactions must be relayed to reach everyone (gossip). */
+  protected readonly relay: boolean;
   private syncing: { peer: NodeId; timer: number; attempts: number } | undefined;
+  protected behaviour: string | undefined;
 
   constructor(
     protected readonly ctx: NodeContext<NetMessage>,
@@ -37,6 +42,21 @@ export abstract class LedgerNode implements ConsensusNode {
       trace: (event) => ctx.trace(event),
       ...(setup.contracts ? { contracts: setup.contracts } : {}),
     });
+    this.relay = ctx.peers.length < ctx.nodeCount - 1;
+  }
+
+  /** Send to every peer except the one it came from. */
+  protected gossip(message: NetMessage, except: NodeId): void {
+    for (const peer of this.ctx.peers) if (peer !== except) this.ctx.send(peer, message);
+  }
+
+  setByzantine(behaviour: string | undefined): void {
+    this.behaviour = behaviour;
+    this.ctx.trace({ type: 'node.role', node: this.ctx.id, role: behaviour ? `byzantine:${behaviour}` : this.role() });
+  }
+
+  byzantine(): string | undefined {
+    return this.behaviour;
   }
 
   /** Protocol hooks. */
@@ -53,10 +73,66 @@ export abstract class LedgerNode implements ConsensusNode {
     return undefined;
   }
 
+  /**
+   * Build a block on `parent` from the mempool, sealed with this node's signature over its hash
+   * (`certificate.kind` = `sealKind`). Transactions that turn out invalid leave the pool, traced.
+   */
+  protected buildSealedBlock(parent: StoredBlock, timestampMs: number, consensus: BlockHeader['consensus'], sealKind: string): Block {
+    const key = this.setup.key;
+    const env: BlockEnv = { chainId: this.setup.chainId, height: parent.height + 1, timestampMs, parentHash: parent.block.hash, proposer: key.address };
+    const candidates = this.ledger.mempool.select(parent.state, this.setup.maxTxsPerBlock);
+    const built = buildBlock(parent.state, env, candidates, this.setup.maxTxsPerBlock, this.ledger.contracts);
+    for (const { tx, invalid } of built.skipped) {
+      this.ledger.mempool.remove(tx.hash);
+      this.ctx.trace({ type: 'tx.reject', node: this.ctx.id, tx: tx.hash, reason: invalid.reason, detail: invalid.detail });
+    }
+    const header: BlockHeader = {
+      chainId: env.chainId,
+      height: env.height,
+      parentHash: env.parentHash,
+      proposer: env.proposer,
+      timestampMs,
+      txRoot: txRootOf(built.txs),
+      stateRoot: built.execution.state.root,
+      receiptsRoot: built.execution.receiptsRoot,
+      consensus,
+    };
+    const hash = blockHash(header);
+    const block = makeBlock(header, built.txs, { kind: sealKind, signatures: [{ signer: key.address, publicKey: key.publicKey, signature: signDigest(hash, key.secretKey) }] });
+    this.ctx.trace({ type: 'block.propose', node: this.ctx.id, height: header.height, hash: block.hash, txs: block.txs.length });
+    return block;
+  }
+
+  /** Check a one-signature seal by `signer` over the block hash. */
+  protected checkSeal(block: Block, sealKind: string, signer: Authority): BlockProblem | undefined {
+    const seal = block.certificate.kind === sealKind && block.certificate.signatures.length >= 1 ? block.certificate.signatures[0]! : undefined;
+    if (!seal || seal.signer !== signer.address || seal.publicKey !== signer.publicKey) return { reason: 'bad-certificate', detail: `a ${sealKind} block must be sealed by ${signer.address}` };
+    if (!verifyOnce(seal.signature, block.hash, signer.publicKey)) return { reason: 'bad-certificate', detail: `the seal does not verify against the key of ${signer.address}` };
+    return undefined;
+  }
+
+  /** Protocols that replicate their own log (Raft) catch up through it instead of block sync. */
+  protected syncOnRestart(): boolean {
+    return true;
+  }
+
   start(): void {
     this.onStart();
     // A restarted node may have missed blocks: ask a peer what it has.
-    if (this.ctx.incarnation > 0 && this.ctx.peers.length > 0) this.requestSync(this.ctx.random.pick(this.ctx.peers));
+    if (this.syncOnRestart() && this.ctx.incarnation > 0 && this.ctx.peers.length > 0) this.requestSync(this.ctx.random.pick(this.ctx.peers));
+  }
+
+  /**
+   * Make a block final and canonical on this node (protocols with immediate finality: Raft
+   * commits, BFT decisions). Traces the new head and the finalized height.
+   */
+  protected commit(stored: StoredBlock): void {
+    const chain = this.ledger.chain;
+    if (!chain.isCanonical(stored.block.hash) || chain.headHeight !== stored.height) this.onHeadChanged(this.ledger.adoptHead(stored.block.hash));
+    if (stored.height > chain.finalizedHeight) {
+      chain.setFinalized(stored.height);
+      this.ctx.trace({ type: 'block.finalize', node: this.ctx.id, height: stored.height, hash: stored.block.hash });
+    }
   }
 
   status(): Omit<NodeStatus, 'alive'> {
@@ -95,7 +171,7 @@ export abstract class LedgerNode implements ConsensusNode {
   onMessage(from: NodeId, message: NetMessage): void {
     switch (message.type) {
       case 'tx':
-        this.ledger.submit(message.tx);
+        if (this.ledger.submit(message.tx).ok && this.relay) this.gossip(message, from);
         return;
       case 'block':
         this.receiveBlock(message.block, from, true);
@@ -116,6 +192,7 @@ export abstract class LedgerNode implements ConsensusNode {
     const outcomes = this.ledger.importBlock(block, from, (b, parent) => this.checkConsensus(b, parent));
     let moved = false;
     for (const outcome of outcomes) {
+      if (outcome.status === 'imported' && this.relay && from !== this.ctx.id) this.gossip({ type: 'block', block: outcome.stored.block }, from);
       if (outcome.status === 'imported') moved = this.considerHead(outcome.stored) || moved;
       else if (outcome.status === 'orphan' && syncIfOrphan) this.requestSync(from);
     }

@@ -1,12 +1,14 @@
 import { invariant } from '../core/assert.ts';
 import { poa } from './poa.ts';
+import { raft } from './raft.ts';
 import type { ProtocolDefinition, ProtocolName } from './protocol.ts';
 
 export * from './protocol.ts';
 export { LedgerNode } from './base.ts';
 export { PoaNode, poa } from './poa.ts';
+export { RaftNode, raft, type RaftEntry, type RaftMessage } from './raft.ts';
 
-export const PROTOCOLS: Record<ProtocolName, ProtocolDefinition> = { poa };
+export const PROTOCOLS: Record<ProtocolName, ProtocolDefinition> = { poa, raft };
 
 export function protocolByName(name: string): ProtocolDefinition {
   const protocol = (PROTOCOLS as Record<string, ProtocolDefinition | undefined>)[name];

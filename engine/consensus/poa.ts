@@ -20,11 +20,9 @@
  *    grows but nothing new becomes final.
  */
 import { invariant } from '../core/assert.ts';
-import { signDigest, verifyOnce } from '../core/keys.ts';
-import { makeBlock, txRootOf, type BlockProblem } from '../ledger/block.ts';
 import type { HeadChange, StoredBlock } from '../ledger/chain.ts';
-import { buildBlock, type BlockEnv } from '../ledger/execute.ts';
-import type { Block, BlockHeader } from '../ledger/types.ts';
+import type { BlockProblem } from '../ledger/block.ts';
+import type { Block } from '../ledger/types.ts';
 import type { NodeId } from '../sim/events.ts';
 import type { NodeContext } from '../sim/simulator.ts';
 import { LedgerNode } from './base.ts';
@@ -78,36 +76,7 @@ export class PoaNode extends LedgerNode {
   private propose(slot: number): void {
     const head = this.ledger.chain.head();
     if (slotOf(head.block) >= slot) return; // already have a block for this slot or later
-    const env: BlockEnv = {
-      chainId: this.setup.chainId,
-      height: head.height + 1,
-      timestampMs: slot * this.setup.blockPeriodMs,
-      parentHash: head.block.hash,
-      proposer: this.setup.key.address,
-    };
-    const candidates = this.ledger.mempool.select(head.state, this.setup.maxTxsPerBlock);
-    const built = buildBlock(head.state, env, candidates, this.setup.maxTxsPerBlock, this.ledger.contracts);
-    for (const { tx, invalid } of built.skipped) {
-      this.ledger.mempool.remove(tx.hash);
-      this.ctx.trace({ type: 'tx.reject', node: this.ctx.id, tx: tx.hash, reason: invalid.reason, detail: invalid.detail });
-    }
-    const header: BlockHeader = {
-      chainId: env.chainId,
-      height: env.height,
-      parentHash: env.parentHash,
-      proposer: env.proposer,
-      timestampMs: env.timestampMs,
-      txRoot: txRootOf(built.txs),
-      stateRoot: built.execution.state.root,
-      receiptsRoot: built.execution.receiptsRoot,
-      consensus: { slot },
-    };
-    const unsealed = makeBlock(header, built.txs, { kind: 'poa-seal', signatures: [] });
-    const block = makeBlock(header, built.txs, {
-      kind: 'poa-seal',
-      signatures: [{ signer: this.setup.key.address, publicKey: this.setup.key.publicKey, signature: signDigest(unsealed.hash, this.setup.key.secretKey) }],
-    });
-    this.ctx.trace({ type: 'block.propose', node: this.ctx.id, height: header.height, hash: block.hash, txs: block.txs.length });
+    const block = this.buildSealedBlock(head, slot * this.setup.blockPeriodMs, { slot }, 'poa-seal');
     this.receiveBlock(block, this.ctx.id, false);
     this.ctx.broadcast({ type: 'block', block });
   }
@@ -120,10 +89,8 @@ export class PoaNode extends LedgerNode {
     if (block.header.timestampMs !== slot * this.setup.blockPeriodMs) return { reason: 'bad-timestamp', detail: `slot ${slot} must have timestamp ${slot * this.setup.blockPeriodMs}` };
     const primary = this.primaryOf(slot);
     if (block.header.proposer !== primary.address) return { reason: 'wrong-proposer', detail: `slot ${slot} belongs to ${primary.address}, block was proposed by ${block.header.proposer}` };
-    const seal = block.certificate.kind === 'poa-seal' && block.certificate.signatures.length === 1 ? block.certificate.signatures[0]! : undefined;
-    if (!seal || seal.signer !== primary.address || seal.publicKey !== primary.publicKey) return { reason: 'bad-certificate', detail: 'a PoA block carries exactly one seal, by the primary of its slot' };
-    if (!verifyOnce(seal.signature, block.hash, primary.publicKey)) return { reason: 'bad-certificate', detail: `the seal does not verify against the key of ${primary.address}` };
-    return undefined;
+    if (block.certificate.signatures.length !== 1) return { reason: 'bad-certificate', detail: 'a PoA block carries exactly one seal, by the primary of its slot' };
+    return this.checkSeal(block, 'poa-seal', primary);
   }
 
   protected prefer(candidate: StoredBlock, current: StoredBlock): boolean {
@@ -164,6 +131,9 @@ function isFinal(height: number, headHeight: number, majority: number, proposerA
 
 export const poa: ProtocolDefinition = {
   name: 'poa',
+  byzantineBehaviours: {},
+  // Aura stays safe and final with a majority of honest, connected authorities.
+  tolerance: (n) => Math.floor((n - 1) / 2),
   genesisConsensus(authorities, blockPeriodMs) {
     invariant(authorities.length > 0, 'proof-of-authority needs at least one authority');
     return { protocol: 'poa', slot: 0, blockPeriodMs, authorities: authorities.map((a) => a.address).join(',') };

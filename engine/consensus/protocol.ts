@@ -12,8 +12,9 @@ import type { NodeLedger } from '../ledger/node-ledger.ts';
 import type { Address, Block, SignedTx } from '../ledger/types.ts';
 import type { NodeId } from '../sim/events.ts';
 import type { NodeContext, NodeProcess } from '../sim/simulator.ts';
+import type { RaftMessage } from './raft.ts';
 
-export type ProtocolName = 'poa';
+export type ProtocolName = 'poa' | 'raft';
 
 /** Messages every ledger node understands: gossip and block sync. */
 export type LedgerMessage =
@@ -23,7 +24,7 @@ export type LedgerMessage =
   | { type: 'sync.blocks'; blocks: Block[]; more: boolean };
 
 /** All messages on the wire; protocols add their own members here. */
-export type NetMessage = LedgerMessage;
+export type NetMessage = LedgerMessage | RaftMessage;
 
 export interface Authority {
   address: Address;
@@ -40,7 +41,11 @@ export interface NodeSetup {
   contracts?: ContractExecutor;
   blockPeriodMs: number;
   maxTxsPerBlock: number;
+  /** Protocol-specific parameters (hash-power shares, timeouts, difficulty...), from NetworkOptions.protocolParams. */
+  params: Readonly<Record<string, ProtocolParam>>;
 }
+
+export type ProtocolParam = number | string | boolean | readonly number[];
 
 /** A plain-data snapshot of one node, for the CLI, the UI and checkers. */
 export interface NodeStatus {
@@ -58,6 +63,10 @@ export interface NodeStatus {
 
 export interface ConsensusNode extends NodeProcess<NetMessage> {
   readonly ledger: NodeLedger;
+  /** Turn on one of the protocol's Byzantine behaviours (undefined: honest again). */
+  setByzantine(behaviour: string | undefined): void;
+  /** The behaviour in force, if any. */
+  byzantine(): string | undefined;
   /** A client hands this node a transaction: admit it and spread it. */
   submitFromClient(tx: SignedTx): AdmitResult;
   status(): Omit<NodeStatus, 'alive'>;
@@ -65,6 +74,10 @@ export interface ConsensusNode extends NodeProcess<NetMessage> {
 
 export interface ProtocolDefinition {
   name: ProtocolName;
+  /** What a Byzantine node of this protocol can be told to do, with a sentence each. */
+  byzantineBehaviours: Readonly<Record<string, string>>;
+  /** How many faulty nodes the protocol tolerates among n (crash or Byzantine, as it defines). */
+  tolerance(n: number): number;
   /** Genesis header data for this protocol. */
   genesisConsensus(authorities: readonly Authority[], blockPeriodMs: number): Record<string, string | number | boolean>;
   create(context: NodeContext<NetMessage>, setup: NodeSetup): ConsensusNode;

@@ -85,6 +85,8 @@ export interface SimulatorOptions {
   maxInFlightPerLink?: number;
   /** Trace every message send and delivery (off for very large headless runs: drops are always traced). */
   traceMessages?: boolean;
+  /** Who each node is connected to (default: everyone). See topology.ts. */
+  peers?: NodeId[][];
 }
 
 export type StopReason = 'reached' | 'idle' | 'event-limit' | 'time-limit';
@@ -123,7 +125,7 @@ export class Simulator<M extends Message> {
   private readonly inFlight: Int32Array;
   private readonly maxInFlightPerLink: number;
   private readonly traceMessages: boolean;
-  private readonly peerLists: NodeId[][];
+  private readonly peerLists: readonly NodeId[][];
   private clockMs = 0;
   private seq = 0;
   private nextTimerId = 1;
@@ -144,10 +146,10 @@ export class Simulator<M extends Message> {
     this.inFlight = new Int32Array(options.nodes * options.nodes);
     this.maxInFlightPerLink = options.maxInFlightPerLink ?? 100_000;
     this.traceMessages = options.traceMessages ?? true;
-    this.peerLists = [];
+    invariant(options.peers === undefined || options.peers.length === options.nodes, 'peers must list the neighbours of every node');
+    this.peerLists = options.peers ?? Array.from({ length: options.nodes }, (_, i) => Array.from({ length: options.nodes }, (_, j) => j).filter((j) => j !== i));
     for (let i = 0; i < options.nodes; i++) {
       this.hosts.push({ process: undefined, incarnation: 0, alive: false, disk: new DurableStore(), cancelled: new Set() });
-      this.peerLists.push(Array.from({ length: options.nodes }, (_, j) => j).filter((j) => j !== i));
     }
   }
 
@@ -172,6 +174,11 @@ export class Simulator<M extends Message> {
   /** Time of the next pending event, if any. */
   nextEventTime(): number | undefined {
     return this.queue.peek()?.atMs;
+  }
+
+  /** Neighbours of a node. */
+  peersOf(node: NodeId): readonly NodeId[] {
+    return this.peerLists[node] ?? [];
   }
 
   start(): void {
