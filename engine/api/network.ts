@@ -38,6 +38,8 @@ export interface NetworkOptions {
   traceMessages?: boolean;
   /** Who connects to whom (default: full mesh). */
   topology?: TopologySpec;
+  /** Nodes that misbehave from the start: node id → one of the protocol's Byzantine behaviours. */
+  byzantine?: Record<number, string>;
   /** Protocol-specific parameters, passed to every node (see each protocol's file). */
   protocolParams?: Record<string, ProtocolParam>;
 }
@@ -106,8 +108,18 @@ export class Network {
         ...(options.traceMessages !== undefined ? { traceMessages: options.traceMessages } : {}),
         ...(options.topology && options.topology.kind !== 'mesh' ? { peers: buildTopology(options.nodes, options.topology, options.seed) } : {}),
       },
-      (ctx) => definition.create(ctx, { ...base, key: this.nodeKeys[ctx.id]! }),
+      (ctx) => {
+        const node = definition.create(ctx, { ...base, key: this.nodeKeys[ctx.id]! });
+        // Misbehaviour is who the node is, not what it remembers: it survives restarts.
+        const behaviour = this.byzantineNodes.get(ctx.id);
+        if (behaviour !== undefined) node.setByzantine(behaviour);
+        return node;
+      },
     );
+    for (const [node, behaviour] of Object.entries(options.byzantine ?? {})) {
+      this.checkBehaviour(behaviour);
+      this.byzantineNodes.set(Number(node), behaviour);
+    }
     this.sim.start();
   }
 
@@ -198,8 +210,6 @@ export class Network {
   restart(node: NodeId): void {
     this.sim.record({ type: 'fault', fault: 'restart', detail: `node ${node}` });
     this.sim.restart(node);
-    const behaviour = this.byzantineNodes.get(node);
-    if (behaviour !== undefined) this.node(node)?.setByzantine(behaviour); // misbehaviour is who the node is, not what it remembers
   }
 
   partition(groups: NodeId[][]): void {
@@ -225,15 +235,19 @@ export class Network {
 
   /** Make a node Byzantine with one of its protocol's behaviours (undefined: honest again). */
   makeByzantine(node: NodeId, behaviour: string | undefined): void {
-    const definition = protocolByName(this.protocol);
-    if (behaviour !== undefined && !(behaviour in definition.byzantineBehaviours)) {
-      const known = Object.keys(definition.byzantineBehaviours);
-      throw new LedgerlabError('unknown-behaviour', `${this.protocol} has no Byzantine behaviour "${behaviour}".`, known.length ? `Choose one of: ${known.join(', ')}.` : `${this.protocol} defines no Byzantine behaviours.`);
-    }
+    if (behaviour !== undefined) this.checkBehaviour(behaviour);
     this.sim.record({ type: 'fault', fault: 'byzantine', detail: `node ${node} ${behaviour ?? 'honest'}` });
     this.byzantineNodes.set(node, behaviour);
     if (behaviour === undefined) this.byzantineNodes.delete(node);
     this.node(node)?.setByzantine(behaviour);
+  }
+
+  private checkBehaviour(behaviour: string): void {
+    const definition = protocolByName(this.protocol);
+    if (!(behaviour in definition.byzantineBehaviours)) {
+      const known = Object.keys(definition.byzantineBehaviours);
+      throw new LedgerlabError('unknown-behaviour', `${this.protocol} has no Byzantine behaviour "${behaviour}".`, known.length ? `Choose one of: ${known.join(', ')}.` : `${this.protocol} defines no Byzantine behaviours.`);
+    }
   }
 
   /** Nodes currently told to misbehave. */

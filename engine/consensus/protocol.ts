@@ -13,8 +13,9 @@ import type { Address, Block, SignedTx } from '../ledger/types.ts';
 import type { NodeId } from '../sim/events.ts';
 import type { NodeContext, NodeProcess } from '../sim/simulator.ts';
 import type { RaftMessage } from './raft.ts';
+import type { BftMessage } from './bft.ts';
 
-export type ProtocolName = 'poa' | 'raft';
+export type ProtocolName = 'poa' | 'raft' | 'bft';
 
 /** Messages every ledger node understands: gossip and block sync. */
 export type LedgerMessage =
@@ -24,7 +25,7 @@ export type LedgerMessage =
   | { type: 'sync.blocks'; blocks: Block[]; more: boolean };
 
 /** All messages on the wire; protocols add their own members here. */
-export type NetMessage = LedgerMessage | RaftMessage;
+export type NetMessage = LedgerMessage | RaftMessage | BftMessage;
 
 export interface Authority {
   address: Address;

@@ -125,6 +125,16 @@ export class ChainStore {
     return 0;
   }
 
+  /**
+   * Replace a stored block by the same block with another certificate (the header, and so the
+   * hash, are unchanged): BFT attaches the commit certificate once a block is decided.
+   */
+  attachCertificate(block: Block): void {
+    const stored = this.byHash.get(block.hash);
+    invariant(stored !== undefined, `cannot certify unknown block ${block.hash.slice(0, 10)}`);
+    this.byHash.set(block.hash, { ...stored, block });
+  }
+
   /** Replace a stored block without any check: only for the tamper demo, which shows what checks then catch. */
   overwriteForDemo(height: number, block: Block): void {
     const old = this.canonicalAt(height);

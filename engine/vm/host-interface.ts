@@ -35,6 +35,8 @@ export interface Credential {
 
 export interface ContractCode {
   address: Address;
+  /** Optional human name (e.g. "token"); the VM reports errors as "token.js:14:7". Added by engine/vm. */
+  name?: string;
   /** ES module source of the contract. */
   source: string;
   deployer: Address;
@@ -62,7 +64,7 @@ export interface BlockContext {
 }
 
 export type ExecutionRequest =
-  | { kind: 'deploy'; sender: Address; contract: Address; source: string; initArgs: unknown; value: number; gasLimit: number; txHash: string; block: BlockContext }
+  | { kind: 'deploy'; sender: Address; contract: Address; source: string; initArgs: unknown; value: number; gasLimit: number; txHash: string; block: BlockContext; /** Optional contract name, copied to ContractCode.name. Added by engine/vm. */ name?: string }
   | { kind: 'call'; sender: Address; contract: Address; method: string; args: unknown; value: number; gasLimit: number; txHash: string; block: BlockContext }
   | { kind: 'query'; sender: Address; contract: Address; method: string; args: unknown; gasLimit: number; block: BlockContext };
 

@@ -129,10 +129,13 @@ export interface VmConfig {
   stackBytes: number;
   /** Gas units handed to wasm at a time; the optional watchdog is polled once per slice. */
   gasSliceUnits: number;
+  /** Contracts whose evaluated module is cached (0 disables; results are identical either way). */
+  moduleCacheEntries: number;
 }
 
 export const DEFAULT_VM_CONFIG: VmConfig = Object.freeze({
   memoryBytes: 64 * 1024 * 1024,
   stackBytes: 96 * 1024,
   gasSliceUnits: 4_000_000,
+  moduleCacheEntries: 32,
 });

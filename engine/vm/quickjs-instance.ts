@@ -19,6 +19,14 @@ import { readUtf8, utf8Length, writeUtf8 } from './utf8.ts';
 import { webAssembly, type WasmGlobal, type WasmImports, type WasmModule } from './wasm-api.ts';
 
 const PAGE = 65536;
+const DIFF_PAGE_BYTES = 4096;
+
+/** Memory pages that differ from the snapshot (see QuickJsInstance.captureDiff). */
+export interface MemoryDiff {
+  offsets: number[];
+  pages: Uint8Array[];
+  bytes: number;
+}
 
 /** Raised (from inside wasm) when the execution's gas budget is exhausted. */
 export class OutOfGasSignal extends Error {
@@ -110,6 +118,7 @@ export class QuickJsInstance {
   private snapshotLow: Uint8Array | undefined;
   private snapshotHeap: Uint8Array | undefined;
   private snapshotBrk = 0;
+  private restoreLowStart = 0;
   private dirty = false;
 
   private constructor(
@@ -339,11 +348,17 @@ export class QuickJsInstance {
 
   // ---------------------------------------------------------------- memory snapshot
 
-  /** Records the current memory as the state every execution starts from. */
-  snapshot(): void {
+  /**
+   * Records the current memory as the state every execution starts from.
+   * `stackWindowBytes` is how far below the stack top an execution can write: QuickJS stops
+   * JS recursion at its stack limit, and C code between two checks uses far less than the
+   * margin the VM adds, so only that window of the 420 KiB stack region is restored.
+   */
+  snapshot(stackWindowBytes: number): void {
     const brk = this.brk();
-    const low = QUICKJS_GAS_META.layout.stackTop;
-    this.snapshotLow = this.heap.slice(0, low);
+    const { stackTop, staticEnd } = QUICKJS_GAS_META.layout;
+    this.restoreLowStart = Math.max(staticEnd, stackTop - stackWindowBytes) & ~(DIFF_PAGE_BYTES - 1);
+    this.snapshotLow = this.heap.slice(0, stackTop);
     this.snapshotHeap = this.heap.slice(this.heapBase, brk);
     this.snapshotBrk = brk;
     this.dirty = false;
@@ -359,7 +374,10 @@ export class QuickJsInstance {
     if (!this.dirty) return;
     if (!this.snapshotLow || !this.snapshotHeap) throw new Error('no snapshot to restore');
     const brk = this.brk();
-    this.heap.set(this.snapshotLow, 0);
+    const { staticEnd } = QUICKJS_GAS_META.layout;
+    const low = this.snapshotLow;
+    this.heap.set(low.subarray(0, staticEnd), 0);
+    this.heap.set(low.subarray(this.restoreLowStart), this.restoreLowStart);
     this.heap.set(this.snapshotHeap, this.heapBase);
     if (brk > this.snapshotBrk) this.heap.fill(0, this.snapshotBrk, Math.min(brk, this.heap.length));
     this.stackPointer.value = QUICKJS_GAS_META.layout.stackTop;
@@ -370,6 +388,55 @@ export class QuickJsInstance {
     this.dirty = false;
   }
 
+  /**
+   * Pages that differ from the snapshot right now (memory must have been restored before the
+   * work that produced them). Used to cache the state after a module's top-level code ran.
+   */
+  captureDiff(): MemoryDiff {
+    if (!this.snapshotLow || !this.snapshotHeap) throw new Error('no snapshot');
+    const diff: MemoryDiff = { offsets: [], pages: [], bytes: 0 };
+    const page = DIFF_PAGE_BYTES;
+    const words = page >> 2;
+    const low = new Int32Array(this.snapshotLow.buffer, this.snapshotLow.byteOffset, this.snapshotLow.length >> 2);
+    const heapSnap = new Int32Array(this.snapshotHeap.buffer, this.snapshotHeap.byteOffset, this.snapshotHeap.length >> 2);
+    const mem = this.i32;
+    const addPage = (offset: number, length: number): void => {
+      diff.offsets.push(offset);
+      diff.pages.push(this.heap.slice(offset, offset + length));
+      diff.bytes += length;
+    };
+    for (let offset = 0; offset < this.snapshotLow.length; offset += page) {
+      const w0 = offset >> 2;
+      const w1 = Math.min(low.length, w0 + words);
+      for (let w = w0; w < w1; w++) {
+        if (mem[w] !== low[w]) {
+          addPage(offset, (w1 - w0) << 2);
+          break;
+        }
+      }
+    }
+    const end = Math.max(this.brk(), this.snapshotBrk);
+    for (let offset = this.heapBase; offset < end; offset += page) {
+      const length = Math.min(page, end - offset);
+      const w0 = offset >> 2;
+      const s0 = (offset - this.heapBase) >> 2;
+      const n = length >> 2;
+      for (let i = 0; i < n; i++) {
+        const before = s0 + i < heapSnap.length ? heapSnap[s0 + i]! : 0;
+        if (mem[w0 + i] !== before) {
+          addPage(offset, length);
+          break;
+        }
+      }
+    }
+    return diff;
+  }
+
+  /** Writes a captured diff over the (restored) snapshot state. */
+  applyDiff(diff: MemoryDiff): void {
+    for (let i = 0; i < diff.offsets.length; i++) this.heap.set(diff.pages[i]!, diff.offsets[i]!);
+  }
+
   /** Current end of the malloc heap (the sbrk pointer). */
   brk(): number {
     return this.u32[QUICKJS_GAS_META.layout.sbrkPointer >> 2]!;
@@ -378,6 +445,13 @@ export class QuickJsInstance {
   /** Bytes of heap in use above the snapshot (what the last execution allocated). */
   heapBytesSinceSnapshot(): number {
     return Math.max(0, this.brk() - this.snapshotBrk);
+  }
+
+  /** Bytes copied back by each restore. */
+  get snapshotBytes(): number {
+    if (!this.snapshotLow || !this.snapshotHeap) return 0;
+    const { staticEnd, stackTop } = QUICKJS_GAS_META.layout;
+    return staticEnd + (stackTop - this.restoreLowStart) + this.snapshotHeap.length;
   }
 
   get heapBytesAvailable(): number {

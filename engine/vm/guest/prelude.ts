@@ -291,7 +291,8 @@ const identity = freeze({
 
 // ---------------------------------------------------------------- ctx and randomness
 let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-function seed(s) { r0 = s[0] | 0; r1 = s[1] | 0; r2 = s[2] | 0; r3 = s[3] | 0; for (let i = 0; i < 12; i++) next32(); }
+// Seeds come from SHA-256 (uniform), so sfc32 needs no warm-up rounds.
+function seed(s) { r0 = s[0] | 0; r1 = s[1] | 0; r2 = s[2] | 0; r3 = s[3] | 0; }
 function next32() { // sfc32
   const t = (((r0 + r1) | 0) + r3) | 0;
   r3 = (r3 + 1) | 0;
@@ -303,6 +304,7 @@ function next32() { // sfc32
 }
 function random() { return (next32() * 2097152 + (next32() >>> 11)) / 9007199254740992; }
 seed([0x6c656467, 0x65726c61, 0x62000000, 0]);
+for (let i = 0; i < 12; i++) next32();
 defineProperty(Math, 'random', { value: function random_() { return random(); }, writable: false, enumerable: false, configurable: false });
 
 const ctx = freeze({
@@ -316,7 +318,6 @@ const ctx = freeze({
   get txHash() { return active('ctx.txHash').txHash; },
   get isQuery() { return active('ctx.isQuery').readOnly; },
   get depth() { return active('ctx.depth').depth; },
-  get seed() { return active('ctx.seed').seedHex; },
   random() { active('ctx.random'); return random(); },
   randomInt(maxExclusive) {
     active('ctx.randomInt');

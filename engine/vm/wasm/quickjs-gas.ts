@@ -3,7 +3,7 @@
 
 export const QUICKJS_GAS_META = {
   "builder": "scripts/build-quickjs-gas.mjs",
-  "builderSha256": "d433409d5a37c64572115eb1c33de9d58d0134d55a67d3fa78ca8d4b6e3c2600",
+  "builderSha256": "ecfe526c45b6921912f029985550942ced4aeb85537e626cd36264633bad8673",
   "sourcePackage": "@jitl/quickjs-wasmfile-release-sync@0.32.0",
   "sourceWasmSha256": "105c3bed22d457e43e3d1c3c1c6959fda62a8fe06f0fc8a985303c3a2be72232",
   "sourceGlueSha256": "3b8e916b3248062be4bbd3281c8d2832f074e6850596fc9951e93b846139ddea",

@@ -1,0 +1,45 @@
+/**
+ * User-facing messages of the VM layer, in one place. Each starts with what happened and,
+ * where it helps, says what to do.
+ */
+
+export const msg = {
+  gasLimitRange: (max: number) => `gasLimit must be a positive safe integer of at most ${max}`,
+  badAddress: (field: string) => `${field} must be an address ("0x" + 40 lower-case hex digits)`,
+  badValue: () => 'value must be a non-negative safe integer',
+  valueTooHigh: (balance: number, value: number) => `sender balance ${balance} is lower than the value ${value} sent with the transaction`,
+  sourceTooLarge: (bytes: number, max: number) => `contract source is ${bytes} bytes; the limit is ${max}`,
+  alreadyDeployed: (address: string) => `address ${address} already holds a contract`,
+  noContract: (address: string) => `no contract at ${address}`,
+  badMethod: (method: string) => `method name ${JSON.stringify(method.slice(0, 80))} is not an identifier`,
+  initNotCallable: () => 'init runs once at deploy and cannot be called afterwards',
+  noSuchMethod: (method: string) => `contract has no exported method "${method}"`,
+  argsNotJson: (what: string) => `${what} must be a JSON value`,
+  argsTooLarge: (what: string, bytes: number, max: number) => `${what} is ${bytes} bytes of JSON; the limit is ${max}`,
+  outOfGas: (limit: number) => `out of gas: the transaction used all ${limit} units of its gas limit`,
+  outOfMemory: () => 'the contract ran out of memory',
+  syntaxError: (detail: string) => `contract does not compile: ${detail}`,
+  vmTrap: (detail: string) => `internal VM error: ${detail}`,
+  malformedFrame: (detail: string) => `malformed result from the contract sandbox (${detail})`,
+  promiseNeverSettled: (method: string) => `method "${method}" returned a Promise that never settled`,
+  readOnly: (what: string) => `${what} is not allowed in a read-only query`,
+  keyInvalid: () => 'storage keys must be non-empty strings without lone surrogates',
+  keyTooLong: (max: number) => `storage key longer than ${max} characters`,
+  valueTooLarge: (bytes: number, max: number) => `stored value is ${bytes} bytes of JSON; the limit is ${max}`,
+  jsonRejected: (what: string, detail: string) => `${what}: ${detail}`,
+  tooManyWrites: (max: number) => `storage write limit exceeded (${max} distinct keys per transaction)`,
+  tooManyEvents: (max: number) => `event limit exceeded (${max} events per transaction)`,
+  eventTooLarge: (bytes: number, max: number) => `event data is ${bytes} bytes of JSON; the limit is ${max}`,
+  badEventName: (max: number) => `event names must be strings of 1..${max} characters`,
+  insufficientBalance: (address: string, balance: number, amount: number) =>
+    `transfer of ${amount} from ${address} exceeds its balance ${balance}`,
+  callDepth: (max: number) => `call depth limit exceeded (at most ${max} nested frames)`,
+  reentrancy: (address: string) =>
+    `re-entrant call to ${address} rejected: the contract is already executing in this transaction`,
+  callFailed: (address: string, method: string, reason: string) => `call to ${address}.${method}() failed: ${reason}`,
+  calleeSetupOom: () => 'not enough memory left to start the called contract',
+  scanArgs: () => 'storage scan needs {p: string, a?: string, l: 1..max}',
+  logsTruncated: (dropped: number) => `… ${dropped} more log line(s) dropped (limit reached)`,
+  watchdog: () => 'contract execution stopped by the watchdog (wall-clock safety net); this outcome is not deterministic and must not be used for consensus',
+  hostFault: (detail: string) => `host fault while running a contract (${detail}); the result is not deterministic and must not be used for consensus`,
+} as const;
