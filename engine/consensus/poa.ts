@@ -23,7 +23,6 @@ import { invariant } from '../core/assert.ts';
 import type { HeadChange, StoredBlock } from '../ledger/chain.ts';
 import type { BlockProblem } from '../ledger/block.ts';
 import type { Block } from '../ledger/types.ts';
-import type { NodeId } from '../sim/events.ts';
 import type { NodeContext } from '../sim/simulator.ts';
 import { LedgerNode } from './base.ts';
 import type { Authority, NetMessage, NodeSetup, ProtocolDefinition } from './protocol.ts';

@@ -311,7 +311,6 @@ export class Simulator<M extends Message> {
   }
 
   private contextFor(id: NodeId, incarnation: number): NodeContext<M> {
-    const sim = this;
     const host = this.hosts[id]!;
     const current = () => host.alive && host.incarnation === incarnation;
     return {
@@ -321,27 +320,27 @@ export class Simulator<M extends Message> {
       incarnation,
       random: Prng.stream(this.seed, `node/${id}/${incarnation}`),
       disk: host.disk,
-      now: () => sim.clockMs,
-      send(to, message) {
-        if (current()) sim.send(id, to, message);
+      now: () => this.clockMs,
+      send: (to, message) => {
+        if (current()) this.send(id, to, message);
       },
-      broadcast(message) {
+      broadcast: (message) => {
         if (!current()) return;
-        for (const to of sim.peerLists[id]!) sim.send(id, to, message);
+        for (const to of this.peerLists[id]!) this.send(id, to, message);
       },
-      setTimer(name, delayMs, data) {
+      setTimer: (name, delayMs, data) => {
         invariant(delayMs >= 0 && Number.isFinite(delayMs), `timer ${name}: delay must be a non-negative number`);
-        const timerId = sim.nextTimerId++;
+        const timerId = this.nextTimerId++;
         if (current()) {
-          sim.queue.push({ atMs: sim.clockMs + Math.round(delayMs), seq: sim.seq++, kind: 'timer', node: id, incarnation, timerId, name, data });
+          this.queue.push({ atMs: this.clockMs + Math.round(delayMs), seq: this.seq++, kind: 'timer', node: id, incarnation, timerId, name, data });
         }
         return timerId;
       },
-      cancelTimer(timerId) {
+      cancelTimer: (timerId) => {
         if (current()) host.cancelled.add(timerId);
       },
-      trace(event) {
-        if (current()) sim.record(event);
+      trace: (event) => {
+        if (current()) this.record(event);
       },
     };
   }

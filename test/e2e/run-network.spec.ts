@@ -1,0 +1,112 @@
+/**
+ * The studio's web edition, end to end: the built page in Chromium runs the engine in its Web
+ * Worker. Run by `npm test` (scripts/test.mjs) against `vite preview`.
+ */
+import { expect, test, type Page, type Route } from '@playwright/test';
+import { runNetwork } from '../../engine/api/index.ts';
+
+/** Collects console errors and warnings and uncaught page errors: a clean page has none. */
+function watchForProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+  return problems;
+}
+
+test('a 4-node proof-of-authority network runs from the form and every node agrees', async ({ page }) => {
+  const problems = watchForProblems(page);
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Ledgerlab' })).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('No run yet');
+
+  await page.getByLabel('Protocol').selectOption('poa');
+  await page.getByLabel('Nodes').fill('4');
+  await page.getByLabel('Seed').fill('7');
+  await page.getByLabel('Blocks').fill('5');
+  await page.getByLabel('Transactions').fill('10');
+  await page.getByRole('button', { name: 'Run' }).click();
+
+  await expect(page.getByText('All 4 nodes agree on the state root.')).toBeVisible();
+  const table = page.getByRole('table', { name: /State root per node/ });
+  await expect(table.getByRole('row')).toHaveCount(5); // header + one row per node
+
+  // Determinism across hosts: the worker in Chromium reports what Node computes for the same run.
+  const inNode = runNetwork({ protocol: 'poa', nodes: 4, seed: 7, blocks: 5, txs: 10 });
+  await expect(page.getByRole('definition').filter({ hasText: /^[0-9a-f]{64}$/ })).toHaveText(inNode.traceHash);
+  const [rootInNode = 'no state root in Node'] = inNode.stateRoots;
+  await expect(table.getByRole('cell', { name: rootInNode, exact: true })).toHaveCount(4);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  await page.screenshot({ path: 'test-results/e2e-poa-4-nodes.png', fullPage: true });
+  expect(problems).toEqual([]);
+});
+
+test('the form can be filled and run with the keyboard alone', async ({ page }) => {
+  const problems = watchForProblems(page);
+  await page.goto('/');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Protocol')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Nodes')).toBeFocused();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('3');
+  for (const label of ['Seed', 'Blocks', 'Transactions']) {
+    await page.keyboard.press('Tab');
+    await expect(page.getByLabel(label)).toBeFocused();
+  }
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Run' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('All 3 nodes agree on the state root.')).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test('an out-of-range node count is explained next to the field and nothing runs', async ({ page }) => {
+  await page.goto('/');
+  await page.getByLabel('Nodes').fill('0');
+  await page.getByRole('button', { name: 'Run' }).click();
+  const nodes = page.getByLabel('Nodes');
+  await expect(nodes).toHaveAttribute('aria-invalid', 'true');
+  await expect(nodes).toHaveAccessibleDescription('Nodes must be a whole number from 1 to 64.');
+  await expect(page.getByRole('status')).toContainText('No run yet');
+});
+
+test('the page names the desktop edition when the Electron preload bridge is present', async ({ page }) => {
+  // Stands in for electron/preload.ts, so the desktop branch of the UI runs in plain Chromium.
+  await page.addInitScript(() => {
+    Object.defineProperty(globalThis, 'ledgerlab', {
+      value: Object.freeze({
+        version: async () => ({ app: '0.1.0', electron: '45.4.1', chrome: '142.0.0.0' }),
+        openProject: async () => null,
+        saveProject: async () => null,
+      }),
+    });
+  });
+  await page.goto('/');
+  await expect(page.getByRole('contentinfo')).toHaveText('Desktop edition 0.1.0 (Electron 45.4.1)');
+});
+
+test('the web edition says so', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('contentinfo')).toHaveText('Web edition');
+});
+
+test('an engine worker that crashes is reported, and the next run starts a fresh worker', async ({ page }) => {
+  const crashWorker = (route: Route) =>
+    route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new Error("simulated engine crash");' });
+  await page.route('**/assets/engine.worker-*.js', crashWorker);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('alert')).toContainText('The run failed.');
+  await expect(page.getByRole('alert')).toContainText('The engine stopped unexpectedly');
+  await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+  await page.screenshot({ path: 'test-results/e2e-engine-crash.png' });
+
+  await page.unroute('**/assets/engine.worker-*.js', crashWorker);
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByText('All 4 nodes agree on the state root.')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
