@@ -1,8 +1,10 @@
 /**
- * Canonical JSON for stored values and event data: object keys sorted by UTF-16 code units,
- * no whitespace, numbers and strings as JSON.stringify writes them (both are exactly
- * specified by ECMAScript, so QuickJS and V8 agree). Equal values have equal text, so the
- * state root does not depend on property insertion order inside a contract.
+ * Canonical JSON for everything a contract hands to the ledger (stored values, event data,
+ * return values): the same rules as engine/core/encoding.ts — object keys sorted by UTF-16
+ * code units, no whitespace, strings as JSON.stringify writes them, and numbers only as safe
+ * integers (no fractions, no exponents beyond 2^53). Equal values have equal text, so the
+ * state root does not depend on property insertion order inside a contract, and receipts
+ * (which the ledger hashes canonically) can always be encoded.
  *
  * Input is untrusted text produced by a contract: depth is bounded before parsing and the
  * parse result is only read, never merged into host objects.
@@ -43,8 +45,10 @@ export function parseJsonBounded(text: string, maxDepth: number): unknown {
 
 /** Canonical text of a parsed JSON value. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') {
-    return JSON.stringify(value);
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new JsonRejected(`${JSON.stringify(value)} is not a safe integer; numbers must be integers within ±(2^53-1) (use a string for decimals or larger values)`);
+    return String(value === 0 ? 0 : value);
   }
   if (Array.isArray(value)) {
     let out = '[';

@@ -7,8 +7,7 @@
  * method), answer the guest's host operations through `callHost`, and turn the outcome into
  * an ExecutionResult. Cross-contract calls run nested frames from inside `callHost`.
  */
-import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { sha256Hex } from '../core/hash.ts';
 import { canonicalJson, JsonRejected, parseJsonBounded } from './canonical-json.ts';
 import { HostOp } from './guest/ops.ts';
 import type {
@@ -21,15 +20,16 @@ import type {
   ExecutionStatus,
 } from './host-interface.ts';
 import { Journal } from './journal.ts';
+import type { ModuleCache } from './module-cache.ts';
 import type { GasSchedule, VmLimits } from './limits.ts';
 import { msg } from './messages.ts';
-import { type MemoryDiff, OutOfGasSignal, type QuickJsHostHooks, type QuickJsInstance, VmTrapSignal, WatchdogSignal } from './quickjs-instance.ts';
+import { OutOfGasSignal, type QuickJsHostHooks, type QuickJsInstance, VmTrapSignal, WatchdogSignal } from './quickjs-instance.ts';
 import { createRealm, EVAL_MODULE, freeRealm, moduleSource, type Realm, RealmSetupError } from './realm.ts';
 import { isWellFormedUnicode, utf8Length } from './utf8.ts';
 import { isWasmTrap } from './wasm-api.ts';
 
 const ADDRESS = /^0x[0-9a-f]{40}$/;
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
 const FILENAME_SAFE = /[^A-Za-z0-9_.-]/g;
 
 /** Thrown by execute() when the caller's watchdog stopped the run. Not a consensus outcome. */
@@ -53,48 +53,6 @@ export interface ExecutionEnv {
   guestLimitsJson: string;
   /** Memory state after top-level evaluation, per contract (undefined = disabled). */
   moduleCache: ModuleCache | undefined;
-}
-
-export interface ModuleCacheEntry {
-  diff: MemoryDiff;
-  gas: number;
-  logs: string[];
-  namespace: number;
-}
-
-/** Least-recently-used cache of evaluated contract modules. */
-export class ModuleCache {
-  private readonly entries = new Map<string, ModuleCacheEntry>();
-  hits = 0;
-  misses = 0;
-  constructor(private readonly capacity: number) {}
-
-  get(key: string): ModuleCacheEntry | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
-    this.entries.delete(key);
-    this.entries.set(key, entry);
-    return entry;
-  }
-
-  set(key: string, entry: ModuleCacheEntry): void {
-    this.entries.set(key, entry);
-    while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
-  }
-
-  get bytes(): number {
-    let total = 0;
-    for (const entry of this.entries.values()) total += entry.diff.bytes;
-    return total;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }
 
 type FailureStatus = Exclude<ExecutionStatus, 'ok' | 'out_of_gas'>;
@@ -163,7 +121,9 @@ export class Execution implements QuickJsHostHooks {
     try {
       return this.runTop();
     } catch (error) {
-      if (error instanceof OutOfGasSignal) {
+      // A trap while the counter is negative is the gas check firing (wherever it was: JS,
+      // a built-in, malloc); host-side charges throw OutOfGasSignal.
+      if (error instanceof OutOfGasSignal || (isWasmTrap(error) && q.outOfGas)) {
         return this.result('out_of_gas', request.gasLimit, null, msg.outOfGas(request.gasLimit));
       }
       if (error instanceof WatchdogSignal) throw new VmWatchdogError(msg.watchdog());
@@ -214,9 +174,9 @@ export class Execution implements QuickJsHostHooks {
     let text: string | undefined;
     try {
       text = JSON.stringify(args);
-      if (text !== undefined) parseJsonBounded(text, this.env.limits.jsonDepthMax);
-    } catch {
-      return { error: msg.argsNotJson(what) };
+      if (text !== undefined) text = canonicalJson(parseJsonBounded(text, this.env.limits.jsonDepthMax));
+    } catch (error) {
+      return { error: error instanceof JsonRejected ? msg.jsonRejected(what, error.message) : msg.argsNotJson(what) };
     }
     if (text === undefined) return { error: msg.argsNotJson(what) };
     const bytes = utf8Length(text);
@@ -259,7 +219,7 @@ export class Execution implements QuickJsHostHooks {
       return this.result(outcome.status, this.gasUsed(), null, `${prefix}: ${outcome.reason}`);
     }
     this.q.charge(G.ioPerByte * utf8Length(outcome.returnText));
-    const returnValue = parseJsonBounded(outcome.returnText, this.env.limits.jsonDepthMax + 1);
+    const returnValue = JSON.parse(outcome.returnText) as unknown;
     if (r.kind === 'deploy') return this.finishDeploy(returnValue);
     return this.result('ok', this.gasUsed(), returnValue);
   }
@@ -327,40 +287,44 @@ export class Execution implements QuickJsHostHooks {
 
   /** Evaluates the module and invokes `method`; applies the frame's writes and events on success. */
   private runFrame(frame: Frame, source: string, method: string, argsText: string | undefined): FrameOutcome {
+    const owned: number[] = [];
+    const outcome = this.runFrameInner(frame, source, method, argsText, owned);
+    // Only after a normal return: when an abort (out of gas, watchdog, host fault) unwinds
+    // through here, QuickJS is mid-operation and must not run again before the restore.
+    if (frame.depth > 0) for (const ptr of owned) if (ptr !== 0) this.q.qts.QTS_FreeValuePointer(frame.realm.ctx, ptr);
+    return outcome;
+  }
+
+  private runFrameInner(frame: Frame, source: string, method: string, argsText: string | undefined, owned: number[]): FrameOutcome {
     const q = this.q;
     const f = q.qts;
     const { ctx } = frame.realm;
-    const owned: number[] = [];
-    try {
-      // 1. Module top level: no ledger API, clock at the epoch (pure, cacheable).
-      const evaluated = this.evaluateModule(frame, source, owned);
-      if (typeof evaluated !== 'number') return evaluated;
-      const ns = evaluated;
+    // 1. Module top level: no ledger API, clock at the epoch (pure, cacheable).
+    const evaluated = this.evaluateModule(frame, source, owned);
+    if (typeof evaluated !== 'number') return evaluated;
+    const ns = evaluated;
 
-      // 2. The method, with the block clock.
-      q.nowMs = this.block.timeMs;
-      const frameText = JSON.stringify(this.frameConfig(frame));
-      const argv = [ns, q.newString(ctx, frameText), q.newString(ctx, method)];
-      if (argsText !== undefined) argv.push(q.newString(ctx, argsText));
-      owned.push(...argv.slice(1));
-      const argvPtr = q.pointerArray(argv);
-      if (argv.includes(0) || argvPtr === 0) return this.oom();
-      let result = f.QTS_Call(ctx, frame.realm.invoke, f.QTS_GetUndefined(), argv.length, argvPtr);
-      f.free(argvPtr);
-      owned.push(result);
-      const callError = f.QTS_ResolveException(ctx, result);
-      if (callError !== 0) return this.thrown(frame, callError, owned, false);
-      if (f.QTS_PromiseState(ctx, result) >= 0) {
-        const settled = this.settle(frame, result, owned);
-        if (typeof settled !== 'number') return settled;
-        result = settled;
-      }
-      const text = q.getString(ctx, result);
-      if (text === undefined || frame.hostOutOfMemory) return this.oom();
-      return this.applyFrameResult(frame, text);
-    } finally {
-      if (frame.depth > 0) for (const ptr of owned) if (ptr !== 0) f.QTS_FreeValuePointer(ctx, ptr);
+    // 2. The method, with the block clock.
+    q.nowMs = this.block.timeMs;
+    const frameText = JSON.stringify(this.frameConfig(frame));
+    const argv = [ns, q.newString(ctx, frameText), q.newString(ctx, method)];
+    if (argsText !== undefined) argv.push(q.newString(ctx, argsText));
+    owned.push(...argv.slice(1));
+    const argvPtr = q.pointerArray(argv);
+    if (argv.includes(0) || argvPtr === 0) return this.oom();
+    let result = f.QTS_Call(ctx, frame.realm.invoke, f.QTS_GetUndefined(), argv.length, argvPtr);
+    f.free(argvPtr);
+    owned.push(result);
+    const callError = f.QTS_ResolveException(ctx, result);
+    if (callError !== 0) return this.thrown(frame, callError, owned, false);
+    if (f.QTS_PromiseState(ctx, result) >= 0) {
+      const settled = this.settle(frame, result, owned);
+      if (typeof settled !== 'number') return settled;
+      result = settled;
     }
+    const text = q.getString(ctx, result);
+    if (text === undefined || frame.hostOutOfMemory) return this.oom();
+    return this.applyFrameResult(frame, text);
   }
 
   /**
@@ -376,8 +340,7 @@ export class Execution implements QuickJsHostHooks {
     const { ctx } = frame.realm;
     q.nowMs = 0;
     const cache = frame.depth === 0 ? this.env.moduleCache : undefined;
-    const key = `${frame.filename}\u0000${source}`;
-    const hit = cache?.get(key);
+    const hit = cache?.get(source, frame.filename);
     if (hit) {
       q.applyDiff(hit.diff);
       q.charge(hit.gas);
@@ -389,20 +352,17 @@ export class Execution implements QuickJsHostHooks {
     const codePtr = q.cString(source);
     const filePtr = q.cString(frame.filename);
     if (codePtr === 0 || filePtr === 0) return this.oom();
-    let ns = f.QTS_Eval(ctx, codePtr, utf8Length(source), filePtr, 0, EVAL_MODULE);
+    const ns = f.QTS_Eval(ctx, codePtr, utf8Length(source), filePtr, 0, EVAL_MODULE);
     f.free(codePtr);
     f.free(filePtr);
     owned.push(ns);
     const evalError = f.QTS_ResolveException(ctx, ns);
     if (evalError !== 0) return this.thrown(frame, evalError, owned, true);
-    if (f.QTS_PromiseState(ctx, ns) >= 0) {
-      // top-level await: settle it now (no host API is usable at top level anyway)
-      const settled = this.settle(frame, ns, owned);
-      if (typeof settled !== 'number') return settled;
-      return settled;
-    }
+    // Top-level await: settle it now (not cached; no host API is usable at top level anyway).
+    if (f.QTS_PromiseState(ctx, ns) >= 0) return this.settle(frame, ns, owned);
     if (cache && !frame.hostOutOfMemory && this.droppedLogs === 0) {
-      cache.set(key, {
+      cache.set(source, {
+        filename: frame.filename,
         diff: q.captureDiff(),
         gas: gasBefore - q.gasRemaining(),
         logs: this.logs.slice(logsBefore),
@@ -498,7 +458,12 @@ export class Execution implements QuickJsHostHooks {
       if (!isRecord(parsed.err)) return { ok: false, status: 'reverted', reason: msg.malformedFrame('error') };
       return this.failureFromGuest(frame, parsed.err as unknown as GuestError);
     }
-    const returnText = JSON.stringify(parsed.r ?? null);
+    let returnText: string;
+    try {
+      returnText = canonicalJson(parsed.r ?? null);
+    } catch (error) {
+      return { ok: false, status: 'reverted', reason: msg.jsonRejected('return value', error instanceof JsonRejected ? error.message : 'not JSON') };
+    }
     if (utf8Length(returnText) > this.env.limits.returnBytesMax) {
       return { ok: false, status: 'reverted', reason: msg.argsTooLarge('return value', utf8Length(returnText), this.env.limits.returnBytesMax) };
     }
@@ -507,12 +472,16 @@ export class Execution implements QuickJsHostHooks {
     return { ok: true, returnText };
   }
 
-  /** Applies buffered writes and events; returns an error message instead of throwing. */
+  /**
+   * Validates buffered writes and events, then applies all of them (or none): returns an
+   * error message instead of throwing.
+   */
   private applyWritesAndEvents(frame: Frame, writes: unknown, events: unknown): string | undefined {
     const L = this.env.limits;
     const G = this.env.gas;
     if (!Array.isArray(writes) || !Array.isArray(events)) return msg.malformedFrame('writes/events');
     if ((writes.length > 0 || events.length > 0) && frame.readOnly) return msg.readOnly('writing state');
+    const checkedWrites: Array<{ key: string; value: string | null; gas: number }> = [];
     for (const w of writes) {
       if (!Array.isArray(w) || (w.length !== 1 && w.length !== 2) || typeof w[0] !== 'string') return msg.malformedFrame('write');
       const key = w[0];
@@ -523,15 +492,14 @@ export class Execution implements QuickJsHostHooks {
         try {
           value = canonicalJson(w[1]);
         } catch (error) {
-          return msg.jsonRejected('storage value', error instanceof JsonRejected ? error.message : 'not JSON');
+          return msg.jsonRejected(`storage value of ${JSON.stringify(key.slice(0, 40))}`, error instanceof JsonRejected ? error.message : 'not JSON');
         }
         const bytes = utf8Length(value);
         if (bytes > L.valueBytesMax) return msg.valueTooLarge(bytes, L.valueBytesMax);
       }
-      this.q.charge(G.storageWrite + G.storageWritePerByte * (utf8Length(key) + (value === null ? 0 : utf8Length(value))));
-      this.journal.write(frame.contract, key, value);
-      if (this.journal.distinctWrites > L.writesPerTxMax) return msg.tooManyWrites(L.writesPerTxMax);
+      checkedWrites.push({ key, value, gas: G.storageWrite + G.storageWritePerByte * (utf8Length(key) + (value === null ? 0 : utf8Length(value))) });
     }
+    const checkedEvents: Array<{ name: string; data: string; gas: number }> = [];
     for (const e of events) {
       if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string') return msg.malformedFrame('event');
       const name = e[0];
@@ -540,20 +508,35 @@ export class Execution implements QuickJsHostHooks {
       try {
         data = canonicalJson(e[1]);
       } catch (error) {
-        return msg.jsonRejected('event data', error instanceof JsonRejected ? error.message : 'not JSON');
+        return msg.jsonRejected(`data of event ${JSON.stringify(name)}`, error instanceof JsonRejected ? error.message : 'not JSON');
       }
       const bytes = utf8Length(data);
       if (bytes > L.eventBytesMax) return msg.eventTooLarge(bytes, L.eventBytesMax);
-      if (this.journal.eventCount >= L.eventsPerTxMax) return msg.tooManyEvents(L.eventsPerTxMax);
-      this.q.charge(G.event + G.eventPerByte * (utf8Length(name) + bytes));
-      this.journal.emit({ contract: frame.contract, name, data: JSON.parse(data) as unknown });
+      checkedEvents.push({ name, data, gas: G.event + G.eventPerByte * (utf8Length(name) + bytes) });
+    }
+    if (this.journal.eventCount + checkedEvents.length > L.eventsPerTxMax) return msg.tooManyEvents(L.eventsPerTxMax);
+    const savepoint = this.journal.savepoint();
+    for (const w of checkedWrites) {
+      this.journal.write(frame.contract, w.key, w.value);
+      if (this.journal.distinctWrites > L.writesPerTxMax) {
+        this.journal.rollback(savepoint);
+        return msg.tooManyWrites(L.writesPerTxMax);
+      }
+    }
+    for (const w of checkedWrites) this.q.charge(w.gas);
+    for (const e of checkedEvents) {
+      this.q.charge(e.gas);
+      this.journal.emit({ contract: frame.contract, name: e.name, data: JSON.parse(e.data) as unknown });
     }
     return undefined;
   }
 
+  /** 32 hex digits seeding the frame's random generator (computed only if the contract asks). */
+  private frameSeed(frame: Frame): string {
+    return sha256Hex(`${this.seedBase}|${frame.contract}|${frame.index}`).slice(0, 32);
+  }
+
   private frameConfig(frame: Frame): Record<string, unknown> {
-    const digest = sha256(utf8ToBytes(`${this.seedBase}|${frame.contract}|${frame.index}`));
-    const seed = [0, 4, 8, 12].map((i) => ((digest[i]! << 24) | (digest[i + 1]! << 16) | (digest[i + 2]! << 8) | digest[i + 3]!) | 0);
     return {
       self: frame.contract,
       sender: frame.sender,
@@ -565,16 +548,19 @@ export class Execution implements QuickJsHostHooks {
       txHash: this.request.kind === 'query' ? null : this.request.txHash,
       readOnly: frame.readOnly,
       depth: frame.depth,
-      seed,
     };
   }
 
   // ---------------------------------------------------------------- host operations
 
   callHost(ctx: number, _thisPtr: number, argc: number, argv: number): number {
-    const frame = this.frameByCtx.get(ctx);
-    if (!frame) throw new VmTrapSignal('host call from an unknown context');
     const q = this.q;
+    const frame = this.frameByCtx.get(ctx);
+    if (!frame) {
+      // A promise job left behind by a callee that already returned: its frame is gone, so it
+      // can no longer touch the ledger (console lines are dropped).
+      return q.newString(ctx, `!ledger:${msg.frameFinished()}`);
+    }
     if (argc < 1) return 0;
     const op = q.qts.QTS_GetFloat64(ctx, q.qts.QTS_ArgvGetJSValueConstPointer(argv, 0));
     const payload = argc > 1 ? q.getString(ctx, q.qts.QTS_ArgvGetJSValueConstPointer(argv, 1)) : '';
@@ -655,6 +641,8 @@ export class Execution implements QuickJsHostHooks {
         this.q.charge(G.identity + G.identityPerByte * utf8Length(text));
         return text;
       }
+      case HostOp.seed:
+        return this.frameSeed(frame);
       case HostOp.log: {
         if (typeof input !== 'string') return undefined;
         const line = (frame.logPrefix + input).slice(0, L.logLineCharsMax + frame.logPrefix.length);
@@ -685,7 +673,12 @@ export class Execution implements QuickJsHostHooks {
     if (code === undefined) return fail('invalid', 'invalid', msg.noContract(to));
     if (method === 'init') return fail('invalid', 'invalid', msg.initNotCallable());
     if (value > 0 && caller.readOnly) return `!ledger:${msg.readOnly('call with value')}`;
-    const argsText = input.u === true ? undefined : JSON.stringify(input.a ?? null);
+    let argsText: string | undefined;
+    try {
+      argsText = input.u === true ? undefined : canonicalJson(input.a ?? null);
+    } catch (error) {
+      return `!type:${msg.jsonRejected('call arguments', error instanceof JsonRejected ? error.message : 'not JSON')}`;
+    }
     const argsBytes = argsText === undefined ? 0 : utf8Length(argsText);
     if (argsBytes > L.argsBytesMax) return `!range:${msg.argsTooLarge('call arguments', argsBytes, L.argsBytesMax)}`;
     this.q.charge(G.call + G.callPerByte * argsBytes);

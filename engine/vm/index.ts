@@ -2,6 +2,7 @@
  * engine/vm: the QuickJS contract sandbox. Start at vm.ts (ContractVM) and README.md.
  */
 export { ContractVM, type ContractVMOptions, type VmMemoryStats } from './vm.ts';
+export { MemoryState, Sandbox } from './sandbox.ts';
 export { VmHostFaultError, VmWatchdogError, contractFilename } from './execution.ts';
 export {
   DEFAULT_GAS_SCHEDULE,

@@ -5,7 +5,7 @@
 
 /** Hard limits enforced per transaction (host-side, authoritative) or per call frame. */
 export interface VmLimits {
-  /** Largest gasLimit a request may carry. */
+  /** Largest gasLimit a request may carry (at most 2^30). */
   gasLimitMax: number;
   /** Contract source size at deploy, in UTF-8 bytes. */
   sourceBytesMax: number;
@@ -125,17 +125,18 @@ export const DEFAULT_GAS_SCHEDULE: GasSchedule = Object.freeze({
 export interface VmConfig {
   /** Total wasm linear memory per VM instance (fixed; never grows). */
   memoryBytes: number;
-  /** QuickJS stack limit: deep recursion fails cleanly inside the guest before this. */
+  /**
+   * QuickJS stack limit (shadow stack bytes): deep recursion fails inside the guest with a
+   * catchable "stack overflow" error long before the host's stack is at risk. 64 KiB allows
+   * about 330 nested JS calls or 4 000 levels of JSON.
+   */
   stackBytes: number;
-  /** Gas units handed to wasm at a time; the optional watchdog is polled once per slice. */
-  gasSliceUnits: number;
   /** Contracts whose evaluated module is cached (0 disables; results are identical either way). */
   moduleCacheEntries: number;
 }
 
 export const DEFAULT_VM_CONFIG: VmConfig = Object.freeze({
   memoryBytes: 64 * 1024 * 1024,
-  stackBytes: 96 * 1024,
-  gasSliceUnits: 4_000_000,
+  stackBytes: 64 * 1024,
   moduleCacheEntries: 32,
 });

@@ -78,6 +78,10 @@ export interface QtsExports {
   QTS_ExecutePendingJob: (rt: number, maxJobs: number, lastJobContextPtr: number) => number;
   QTS_IsJobPending: (rt: number) => number;
   QTS_GetUndefined: () => number;
+  QTS_RuntimeEnableInterruptHandler: (rt: number) => void;
+  QTS_NewError: (ctx: number) => number;
+  QTS_SetProp: (ctx: number, obj: number, name: number, value: number) => void;
+  QTS_Throw: (ctx: number, error: number) => number;
 }
 
 const EXPORTS_USED: Array<keyof QtsExports> = [
@@ -86,14 +90,16 @@ const EXPORTS_USED: Array<keyof QtsExports> = [
   'QTS_Call', 'QTS_ResolveException', 'QTS_GetString', 'QTS_FreeCString', 'QTS_NewString',
   'QTS_GetFloat64', 'QTS_FreeValuePointer', 'QTS_ArgvGetJSValueConstPointer', 'QTS_GetPropNumber',
   'QTS_PromiseState', 'QTS_PromiseResult', 'QTS_ExecutePendingJob', 'QTS_IsJobPending', 'QTS_GetUndefined',
+  'QTS_NewError', 'QTS_SetProp', 'QTS_Throw', 'QTS_RuntimeEnableInterruptHandler',
 ];
 
 export interface QuickJsInstanceOptions {
   /** Total linear memory in bytes (fixed: the memory never grows). */
   memoryBytes: number;
-  /** Gas units handed to wasm per refill; the watchdog is polled once per slice. */
-  gasSliceUnits: number;
 }
+
+/** Gas the wasm counter can hold (i32) with room for the largest single charge. */
+export const GAS_LIMIT_CEILING = 2 ** 30;
 
 export class QuickJsInstance {
   readonly qts: QtsExports;
@@ -101,7 +107,7 @@ export class QuickJsInstance {
   readonly memoryBytes: number;
   /** Guest-visible wall clock (Date.now()), in ms; the VM pins it per execution. */
   nowMs = 0;
-  /** Polled once per gas slice; returning true aborts the execution (liveness only). */
+  /** Polled by QuickJS's interrupt handler during execution; true aborts (liveness only). */
   watchdog: (() => boolean) | undefined;
 
   private readonly i32: Int32Array;
@@ -109,9 +115,6 @@ export class QuickJsInstance {
   private readonly gas: WasmGlobal;
   private readonly stackPointer: WasmGlobal;
   private readonly hooksRef: { hooks: QuickJsHostHooks | undefined };
-  private readonly slice: number;
-  /** Gas not yet handed to wasm. Total remaining = bank + gas.value. */
-  private bank = 0;
   private metered = false;
   private exhausted = false;
   private readonly heapBase: number;
@@ -137,7 +140,6 @@ export class QuickJsInstance {
     this.gas = gas;
     this.stackPointer = stackPointer;
     this.hooksRef = hooksRef;
-    this.slice = options.gasSliceUnits;
     this.memoryBytes = options.memoryBytes;
     this.heapBase = heapBase;
   }
@@ -155,11 +157,8 @@ export class QuickJsInstance {
     const heap = new Uint8Array(memory.buffer);
     const i32 = new Int32Array(memory.buffer);
     const hooksRef: { hooks: QuickJsHostHooks | undefined } = { hooks: undefined };
-    let self: QuickJsInstance | undefined;
-    const onGas = (): void => {
-      if (!self) throw new VmTrapSignal('gas callback before the instance was ready');
-      self.onGasExhausted();
-    };
+    // The imports are built before the instance exists; they reach it through this box.
+    const box: { self?: QuickJsInstance; malloc?: Fn } = {};
 
     const a: Record<string, unknown> = {};
     for (const [letter, role] of Object.entries(meta.imports)) {
@@ -174,16 +173,22 @@ export class QuickJsInstance {
             requireHooks().callHost(ctx, thisPtr, argc, argv, id);
         case 'loadModuleSource':
           return (_rt: number, ctx: number, namePtr: number) => {
-            const source = requireHooks().loadModule(ctx, readUtf8(heap, namePtr, 4096));
-            if (source === undefined) return 0;
+            const name = readUtf8(heap, namePtr, 4096);
+            const source = requireHooks().loadModule(ctx, name);
+            if (source === undefined) {
+              // A SyntaxError, like QuickJS's own link errors: the module cannot be loaded at all.
+              box.self?.throwError(ctx, `contracts can only import "ledger" (requested ${JSON.stringify(name.slice(0, 100))})`, 'SyntaxError');
+              return 0;
+            }
             return writeCString(source); // freed by QuickJS after compiling
           };
         case 'shouldInterrupt':
-          return () => 0;
+          // Only enabled when the VM has a watchdog: QuickJS polls it every 10 000 branches.
+          return () => (box.self ? box.self.pollWatchdog() : 0);
         case 'freeHostRef':
           return () => undefined;
         case 'dateNow':
-          return () => (self ? self.nowMs : 0);
+          return () => (box.self ? box.self.nowMs : 0);
         case 'localtime':
           // Time zone is always UTC: fill struct tm from the UTC fields.
           return (time: bigint, tm: number) => writeUtcTm(i32, time, tm);
@@ -227,16 +232,15 @@ export class QuickJsInstance {
       if (!hooks) throw new VmTrapSignal('host callback with no execution attached');
       return hooks;
     }
-    let malloc: Fn | undefined;
     function writeCString(text: string): number {
-      if (!malloc) throw new VmTrapSignal('malloc not ready');
-      const ptr = malloc(utf8Length(text) + 1);
+      if (!box.malloc) throw new VmTrapSignal('malloc not ready');
+      const ptr = box.malloc(utf8Length(text) + 1);
       if (ptr === 0) return 0;
       writeUtf8(heap, ptr, text);
       return ptr;
     }
 
-    const imports: WasmImports = { a, [meta.gas.importModule]: { [meta.gas.importName]: onGas } };
+    const imports: WasmImports = { a };
     const instance = await WA.instantiate(module, imports);
     const ex = instance.exports;
     const qts = {} as Record<string, unknown>;
@@ -246,7 +250,7 @@ export class QuickJsInstance {
       if (typeof fn !== 'function') throw new Error(`quickjs-gas wasm has no export for ${name}`);
       qts[name] = fn;
     }
-    malloc = qts.malloc as Fn;
+    box.malloc = qts.malloc as Fn;
     const gas = ex[meta.gas.global] as WasmGlobal | undefined;
     const sp = ex[meta.stackPointerExport] as WasmGlobal | undefined;
     const ctors = ex[meta.exports.wasmCallCtors];
@@ -257,9 +261,10 @@ export class QuickJsInstance {
     if (heapBase !== meta.layout.originalStackTop) {
       throw new Error(`unexpected initial brk ${heapBase} (expected ${meta.layout.originalStackTop}); rebuild the artifact`);
     }
-    self = new QuickJsInstance(qts as unknown as QtsExports, heap, gas, sp, hooksRef, options, heapBase);
-    self.unmetered(() => (ctors as () => void)());
-    return self;
+    const created = new QuickJsInstance(qts as unknown as QtsExports, heap, gas, sp, hooksRef, options, heapBase);
+    box.self = created;
+    created.unmetered(() => (ctors as () => void)());
+    return created;
   }
 
   /** Attaches the callbacks of the execution that is about to run (or detaches them). */
@@ -268,82 +273,62 @@ export class QuickJsInstance {
   }
 
   // ---------------------------------------------------------------- gas
+  //
+  // The wasm counter `ll_gas` holds the units left; every function entry and loop iteration
+  // of QuickJS subtracts and traps (`unreachable`) below zero. Host work is charged here.
 
-  /** Starts metering with `limit` units. */
+  /** Starts metering with `limit` units (at most GAS_LIMIT_CEILING). */
   startMetering(limit: number): void {
+    if (!(limit >= 0 && limit <= GAS_LIMIT_CEILING)) throw new RangeError(`gas limit ${limit} outside 0..${GAS_LIMIT_CEILING}`);
     this.metered = true;
     this.exhausted = false;
-    const first = Math.min(limit, this.slice);
-    this.bank = limit - first;
-    this.gas.value = first;
+    this.gas.value = limit;
   }
 
   stopMetering(): void {
     this.metered = false;
   }
 
-  /** Units left (bank + what wasm still holds); never negative. */
+  /** Units left; never negative. */
   gasRemaining(): number {
-    return Math.max(0, this.bank + this.gas.value);
+    return Math.max(0, this.gas.value);
   }
 
+  /** True once the budget is gone (a trap that happens then is an out-of-gas stop). */
   get outOfGas(): boolean {
-    return this.exhausted;
+    return this.metered && (this.exhausted || this.gas.value < 0);
   }
 
   /** Charges host-side work. Throws OutOfGasSignal (to unwind everything) when the budget is gone. */
   charge(units: number): void {
     if (!this.metered || units <= 0) return;
-    if (this.exhausted) throw new OutOfGasSignal('out of gas');
-    if (this.bank >= units) {
-      this.bank -= units;
-      return;
-    }
-    const rest = units - this.bank;
-    this.bank = 0;
-    const g = this.gas.value - rest;
-    if (g < 0) {
+    const left = this.gas.value - units;
+    if (left < 0 || this.exhausted) {
       this.exhausted = true;
       this.gas.value = -1;
       throw new OutOfGasSignal('out of gas');
     }
-    this.gas.value = g;
+    this.gas.value = left;
   }
 
   /** Runs `fn` without charging the execution (fixed-cost setup work). */
   unmetered<T>(fn: () => T): T {
-    const saved = { metered: this.metered, bank: this.bank, gas: this.gas.value, exhausted: this.exhausted };
+    const saved = { metered: this.metered, gas: this.gas.value, exhausted: this.exhausted };
     this.metered = false;
-    this.gas.value = 1 << 30;
+    this.gas.value = GAS_LIMIT_CEILING;
     try {
       return fn();
     } finally {
       this.metered = saved.metered;
-      this.bank = saved.bank;
       this.gas.value = saved.gas;
       this.exhausted = saved.exhausted;
     }
   }
 
-  private onGasExhausted(): void {
-    if (!this.metered) {
-      this.gas.value = 1 << 30;
-      return;
-    }
-    if (this.exhausted) throw new OutOfGasSignal('out of gas');
-    if (this.watchdog?.()) throw new WatchdogSignal('watchdog stopped the execution');
-    let g = this.gas.value;
-    while (g < 0 && this.bank > 0) {
-      const refill = Math.min(this.bank, this.slice);
-      this.bank -= refill;
-      g += refill;
-    }
-    if (g < 0) {
-      this.exhausted = true;
-      this.gas.value = -1;
-      throw new OutOfGasSignal('out of gas');
-    }
-    this.gas.value = g;
+  /** Interrupt-handler callback: throws WatchdogSignal when the watchdog says stop. */
+  pollWatchdog(): number {
+    if (this.metered && this.watchdog?.()) throw new WatchdogSignal('watchdog stopped the execution');
+    return 0;
   }
 
   // ---------------------------------------------------------------- memory snapshot
@@ -382,7 +367,6 @@ export class QuickJsInstance {
     if (brk > this.snapshotBrk) this.heap.fill(0, this.snapshotBrk, Math.min(brk, this.heap.length));
     this.stackPointer.value = QUICKJS_GAS_META.layout.stackTop;
     this.gas.value = 0;
-    this.bank = 0;
     this.metered = false;
     this.exhausted = false;
     this.dirty = false;
@@ -483,6 +467,18 @@ export class QuickJsInstance {
     const text = readUtf8(this.heap, str);
     this.qts.QTS_FreeCString(ctx, str);
     return text;
+  }
+
+  /** Sets a pending `Error(message)` exception in `ctx` (for C callbacks that return failure). */
+  throwError(ctx: number, message: string, name = 'Error'): void {
+    const f = this.qts;
+    const error = f.QTS_NewError(ctx);
+    const props = [this.newString(ctx, 'message'), this.newString(ctx, message), this.newString(ctx, 'name'), this.newString(ctx, name)];
+    if (error === 0 || props.includes(0)) return;
+    f.QTS_SetProp(ctx, error, props[0]!, props[1]!);
+    f.QTS_SetProp(ctx, error, props[2]!, props[3]!);
+    f.QTS_FreeValuePointer(ctx, f.QTS_Throw(ctx, error));
+    for (const ptr of [error, ...props]) f.QTS_FreeValuePointer(ctx, ptr);
   }
 
   /** malloc'd array of JSValue* for QTS_Call. */

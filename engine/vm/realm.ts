@@ -27,10 +27,9 @@ export class RealmSetupError extends Error {
   override name = 'RealmSetupError';
 }
 
-/** Source the module loader serves: "ledger", or a module that explains the refusal. */
-export function moduleSource(name: string): string {
-  if (name === LEDGER_MODULE_NAME) return LEDGER_MODULE_SOURCE;
-  return `throw new Error(${JSON.stringify(`contracts can only import "${LEDGER_MODULE_NAME}" (requested ${JSON.stringify(name.slice(0, 100))})`)});`;
+/** Source the module loader serves: "ledger" only (anything else fails to link). */
+export function moduleSource(name: string): string | undefined {
+  return name === LEDGER_MODULE_NAME ? LEDGER_MODULE_SOURCE : undefined;
 }
 
 /** Evaluates `code`; returns the owned result JSValue* or throws RealmSetupError. */

@@ -10,7 +10,8 @@
  * on (request, view), never on what the VM ran before. A VM is not re-entrant: do not call
  * execute() from inside a state view callback.
  */
-import { Execution, type ExecutionEnv, ModuleCache } from './execution.ts';
+import { Execution, type ExecutionEnv } from './execution.ts';
+import { ModuleCache } from './module-cache.ts';
 import type { ContractStateView, ExecutionRequest, ExecutionResult } from './host-interface.ts';
 import {
   DEFAULT_GAS_SCHEDULE,
@@ -20,7 +21,7 @@ import {
   type VmConfig,
   type VmLimits,
 } from './limits.ts';
-import { QuickJsInstance } from './quickjs-instance.ts';
+import { GAS_LIMIT_CEILING, QuickJsInstance } from './quickjs-instance.ts';
 import { createRealm, moduleSource } from './realm.ts';
 import type { WasmModule } from './wasm-api.ts';
 import { compileQuickJsGasWasm } from './wasm-module.ts';
@@ -35,9 +36,11 @@ export interface ContractVMOptions {
   limits?: Partial<VmLimits>;
   gas?: Partial<GasSchedule>;
   /**
-   * Last-resort liveness hook, polled about every `gasSliceUnits` of work (a few ms). Return
-   * true to abort: execute() then throws VmWatchdogError. Gas, not this hook, bounds every
-   * transaction; a watchdog abort is a local fault, never a consensus outcome.
+   * Last-resort liveness hook, polled by QuickJS's interrupt handler (every 10 000 branches
+   * or calls of interpreted code, well under a millisecond). Return true to abort: execute()
+   * then throws VmWatchdogError. Gas, not this hook, bounds every transaction (including work
+   * inside built-ins, which the interrupt handler does not see); a watchdog abort is a local
+   * fault, never a consensus outcome.
    */
   watchdog?: () => boolean;
 }
@@ -75,14 +78,17 @@ export class ContractVM {
     const config: VmConfig = { ...DEFAULT_VM_CONFIG, ...options.config };
     const limits: VmLimits = Object.freeze({ ...DEFAULT_LIMITS, ...options.limits });
     const gas: GasSchedule = Object.freeze({ ...DEFAULT_GAS_SCHEDULE, ...options.gas });
-    if (config.stackBytes < 16 * 1024 || config.stackBytes > 192 * 1024) {
-      throw new Error('config.stackBytes must be between 16 KiB and 192 KiB (larger values risk host stack overflows)');
+    // Measured on Node's ~1 MB main-thread stack: at 64 KiB the most stack-hungry guest path
+    // (JSON.parse of nested arrays, unoptimised wasm frames) uses ~60% of the host stack; at
+    // 192 KiB it overflows the host outright. See README.md, "Stack".
+    if (config.stackBytes < 16 * 1024 || config.stackBytes > 128 * 1024) {
+      throw new Error('config.stackBytes must be between 16 KiB and 128 KiB (larger values risk host stack overflows)');
     }
     const module = options.wasmModule ?? (await compileQuickJsGasWasm());
-    const instance = await QuickJsInstance.create(module, {
-      memoryBytes: config.memoryBytes,
-      gasSliceUnits: config.gasSliceUnits,
-    });
+    if (!(limits.gasLimitMax > 0 && limits.gasLimitMax <= GAS_LIMIT_CEILING)) {
+      throw new Error(`limits.gasLimitMax must be between 1 and ${GAS_LIMIT_CEILING}`);
+    }
+    const instance = await QuickJsInstance.create(module, { memoryBytes: config.memoryBytes });
     instance.watchdog = options.watchdog;
     const guestLimitsJson = JSON.stringify({
       maxKeyChars: limits.keyCharsMax,
@@ -109,6 +115,7 @@ export class ContractVM {
       // Single allocations above the heap size fail early; the total is capped by the memory itself.
       f.QTS_RuntimeSetMemoryLimit(rt, instance.heapBytesAvailable);
       f.QTS_RuntimeEnableModuleLoader(rt, 0);
+      if (options.watchdog) f.QTS_RuntimeEnableInterruptHandler(rt);
       return { runtime: rt, topRealm: createRealm(instance, rt, guestLimitsJson) };
     });
     instance.setHooks(undefined);

@@ -18,6 +18,8 @@ export const HostOp = {
   credentials: 8,
   /** payload: JSON string (one log line) -> undefined */
   log: 9,
+  /** payload: null -> 32 hex digits seeding this frame's random generator (asked on first use) */
+  seed: 10,
 } as const;
 
 export type HostOpCode = (typeof HostOp)[keyof typeof HostOp];

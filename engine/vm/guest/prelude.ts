@@ -50,6 +50,13 @@ const _Error = Error, _TypeError = TypeError, _RangeError = RangeError, _String 
 const _Promise = Promise, promiseThen = Promise.prototype.then, apply = Reflect.apply;
 const freeze = Object.freeze, defineProperty = Object.defineProperty, create = Object.create;
 const getPrototypeOf = Object.getPrototypeOf, isArray = Array.isArray, isSafeInteger = Number.isSafeInteger;
+// Built-ins this code needs, captured before any contract code runs: a contract shares the
+// realm and may replace prototype methods, which must only ever hurt the contract itself.
+const StringProto = String.prototype, RegExpProto = RegExp.prototype;
+const strSlice = (s, a, b) => apply(StringProto.slice, s, [a, b]);
+const strIndexOf = (s, t) => apply(StringProto.indexOf, s, [t]);
+const strCharCodeAt = (s, i) => apply(StringProto.charCodeAt, s, [i]);
+const reTest = (re, s) => apply(RegExpProto.test, re, [s]);
 const L = parse(limitsText);
 const OP = ${JSON.stringify(HostOp)};
 
@@ -80,9 +87,9 @@ defineProperty(CallError.prototype, 'name', { value: 'CallError', writable: true
 
 function hostCall(op, payload) {
   const r = host(op, payload);
-  if (typeof r === 'string' && r.charCodeAt(0) === 33 /* ! */) {
-    const colon = r.indexOf(':');
-    const kind = r.slice(1, colon), message = r.slice(colon + 1);
+  if (typeof r === 'string' && strCharCodeAt(r, 0) === 33 /* ! */) {
+    const colon = strIndexOf(r, ':');
+    const kind = strSlice(r, 1, colon), message = strSlice(r, colon + 1);
     if (kind === 'revert' || kind === 'out_of_memory' || kind === 'invalid' || kind === 'reentrancy' || kind === 'depth') {
       const p = parse(message);
       throw new CallError(p.message, p.status, p.address, p.method);
@@ -95,16 +102,19 @@ function hostCall(op, payload) {
 }
 
 // ---------------------------------------------------------------- frame state
-// F is null while module top-level code runs and after the frame finished.
-let F = null;
+// phase: 'top' while module top-level code runs, 'call' during the method, 'done' after.
+// The frame's facts arrive as JSON text and are parsed on first use (a method that never
+// looks at ctx, storage or randomness does not pay for it).
 let phase = 'top';
+let frameText = null, F = null, seeded = true;
 let cache = create(null), writes = create(null), writeCount = 0, events = [], identities = create(null);
 
 function active(what) {
-  if (F === null) {
+  if (phase !== 'call') {
     if (phase === 'top') throw new LedgerError(what + ' is not available in module top-level code: top-level code must be pure; do deploy-time work in init(args) and per-call work in exported methods');
     throw new LedgerError(what + ' called after the call finished');
   }
+  if (F === null) F = parse(frameText);
   return F;
 }
 function writable(what) {
@@ -116,20 +126,34 @@ function checkKey(key, what) {
   if (typeof key !== 'string') throw new _TypeError(what + ': key must be a string, got ' + typeof key);
   if (key.length === 0 || key.length > L.maxKeyChars) throw new _RangeError(what + ': key length must be 1..' + L.maxKeyChars);
 }
+const addressPattern = /^0x[0-9a-f]{40}$/;
+const identifierPattern = /^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/;
 function checkAddress(address, what) {
-  if (typeof address !== 'string' || !/^0x[0-9a-f]{40}$/.test(address)) throw new _TypeError(what + ': expected an address ("0x" + 40 lower-case hex digits), got ' + short(address));
+  if (typeof address !== 'string' || !reTest(addressPattern, address)) throw new _TypeError(what + ': expected an address ("0x" + 40 lower-case hex digits), got ' + short(address));
 }
 function checkAmount(amount, what, allowZero) {
   if (typeof amount !== 'number' || !isSafeInteger(amount) || amount < (allowZero ? 0 : 1)) throw new _RangeError(what + ': amount must be a ' + (allowZero ? 'non-negative' : 'positive') + ' safe integer, got ' + short(amount));
 }
 function short(v) {
-  try { const s = typeof v === 'string' ? stringify(v) : _String(v); return s.length > 60 ? s.slice(0, 60) + '…' : s; } catch (e) { return typeof v; }
+  try { const s = typeof v === 'string' ? stringify(v) : _String(v); return s.length > 60 ? strSlice(s, 0, 60) + '…' : s; } catch (e) { return typeof v; }
 }
 function jsonText(value, what) {
   let t;
   try { t = stringify(value); } catch (e) { throw new _TypeError(what + ': value is not JSON-serializable (' + errorMessage(e) + ')'); }
   if (typeof t !== 'string') throw new _TypeError(what + ': value is not JSON-serializable (' + typeof value + ')');
+  checkIntegers(t, what);
   return t;
+}
+// The ledger's canonical encoding has integers only. The regex is a cheap filter; the reviver
+// runs only when the text contains something that may be a fraction, exponent or big number.
+const mayHaveNonInteger = /[.eE]|[0-9]{16}/;
+function integerReviver(k, v) {
+  if (typeof v === 'number' && !isSafeInteger(v)) throw new _RangeError('numbers must be safe integers (use a string for decimals or larger values), got ' + _String(v));
+  return v;
+}
+function checkIntegers(t, what) {
+  if (!reTest(mayHaveNonInteger, t)) return;
+  try { parse(t, integerReviver); } catch (e) { throw new _RangeError(what + ': ' + errorMessage(e)); }
 }
 function errorMessage(e) {
   try { return e !== null && typeof e === 'object' && typeof e.message === 'string' ? e.message : _String(e); } catch (x) { return 'unprintable'; }
@@ -186,7 +210,7 @@ function scan(prefix, options, what) {
   if (after !== undefined && typeof after !== 'string') throw new _TypeError(what + ': options.after must be a string key');
   if (!isSafeInteger(limit) || limit < 1 || limit > L.maxScanLimit) throw new _RangeError(what + ': options.limit must be 1..' + L.maxScanLimit);
   flush();
-  const rows = parse(hostCall(OP.scan, stringify({ p: prefix, a: after, l: limit })));
+  const rows = parse(hostCall(OP.scan, '{"p":' + stringify(prefix) + (after === undefined ? '' : ',"a":' + stringify(after)) + ',"l":' + limit + '}'));
   for (let i = 0; i < rows.length; i++) cache[rows[i][0]] = rows[i][1];
   return rows;
 }
@@ -204,13 +228,13 @@ const storage = freeze({
   entries(prefix, options) {
     const rows = scan(prefix, options, 'storage.entries');
     const out = [];
-    for (let i = 0; i < rows.length; i++) out.push([rows[i][0], parse(rows[i][1])]);
+    for (let i = 0; i < rows.length; i++) out[i] = [rows[i][0], parse(rows[i][1])];
     return out;
   },
   keys(prefix, options) {
     const rows = scan(prefix, options, 'storage.keys');
     const out = [];
-    for (let i = 0; i < rows.length; i++) out.push(rows[i][0]);
+    for (let i = 0; i < rows.length; i++) out[i] = rows[i][0];
     return out;
   },
 });
@@ -222,13 +246,13 @@ function emit(name, data) {
   const t = jsonText(data === undefined ? null : data, 'emit');
   if (t.length > L.maxEventChars) throw new _RangeError('emit: event data too large (' + t.length + ' characters of JSON, max ' + L.maxEventChars + ')');
   if (events.length >= L.maxEventsPerFrame) throw new LedgerError('event limit exceeded (' + L.maxEventsPerFrame + ' per call)');
-  events.push('[' + stringify(name) + ',' + t + ']');
+  events[events.length] = '[' + stringify(name) + ',' + t + ']';
 }
 function transfer(to, amount) {
   writable('transfer');
   checkAddress(to, 'transfer');
   checkAmount(amount, 'transfer', false);
-  hostCall(OP.transfer, stringify([to, amount]));
+  hostCall(OP.transfer, '[' + stringify(to) + ',' + amount + ']');
 }
 function balanceOf(address) {
   active('balanceOf');
@@ -238,7 +262,7 @@ function balanceOf(address) {
 function call(address, method, args, value) {
   const f = active('call');
   checkAddress(address, 'call');
-  if (typeof method !== 'string' || !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(method)) throw new _TypeError('call: method must be an identifier string');
+  if (typeof method !== 'string' || !reTest(identifierPattern, method)) throw new _TypeError('call: method must be an identifier string');
   if (value === undefined) value = 0;
   checkAmount(value, 'call', true);
   if (value > 0 && f.readOnly) throw new LedgerError('call with value is not allowed in a read-only query');
@@ -276,7 +300,7 @@ function credentials(subject, filter) {
     if (f.type !== undefined && c.type !== f.type) continue;
     if (f.issuer !== undefined && c.issuer !== f.issuer) continue;
     if (c.revoked && f.includeRevoked !== true) continue;
-    out.push(c);
+    out[out.length] = c;
   }
   return out;
 }
@@ -291,8 +315,13 @@ const identity = freeze({
 
 // ---------------------------------------------------------------- ctx and randomness
 let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-// Seeds come from SHA-256 (uniform), so sfc32 needs no warm-up rounds.
-function seed(s) { r0 = s[0] | 0; r1 = s[1] | 0; r2 = s[2] | 0; r3 = s[3] | 0; }
+// Seeds come from SHA-256 (uniform), so sfc32 needs no warm-up rounds. The seed is 32 hex
+// digits, so its parsing costs the same gas whatever the hash.
+const _parseInt = parseInt;
+function seed(hex) {
+  r0 = _parseInt(strSlice(hex, 0, 8), 16) | 0; r1 = _parseInt(strSlice(hex, 8, 16), 16) | 0;
+  r2 = _parseInt(strSlice(hex, 16, 24), 16) | 0; r3 = _parseInt(strSlice(hex, 24, 32), 16) | 0;
+}
 function next32() { // sfc32
   const t = (((r0 + r1) | 0) + r3) | 0;
   r3 = (r3 + 1) | 0;
@@ -302,8 +331,11 @@ function next32() { // sfc32
   r2 = (r2 + t) | 0;
   return t >>> 0;
 }
-function random() { return (next32() * 2097152 + (next32() >>> 11)) / 9007199254740992; }
-seed([0x6c656467, 0x65726c61, 0x62000000, 0]);
+function random() {
+  if (!seeded) { active('random'); seeded = true; seed(hostCall(OP.seed, 'null')); }
+  return (next32() * 2097152 + (next32() >>> 11)) / 9007199254740992;
+}
+seed('6c65646765726c616200000000000000');
 for (let i = 0; i < 12; i++) next32();
 defineProperty(Math, 'random', { value: function random_() { return random(); }, writable: false, enumerable: false, configurable: false });
 
@@ -340,10 +372,10 @@ function format(args) {
     out += (i === 0 ? '' : ' ') + s;
     if (out.length > L.maxLogChars) break;
   }
-  return out.length > L.maxLogChars ? out.slice(0, L.maxLogChars) + '…' : out;
+  return out.length > L.maxLogChars ? strSlice(out, 0, L.maxLogChars) + '…' : out;
 }
 function logger(level) {
-  return function () { host(OP.log, stringify(level + format(arguments))); };
+  return function () { hostCall(OP.log, stringify(level + format(arguments))); };
 }
 defineProperty(G, 'console', { value: freeze({ log: logger(''), info: logger(''), debug: logger(''), warn: logger('warn: '), error: logger('error: ') }), writable: false, enumerable: false, configurable: false });
 
@@ -365,13 +397,15 @@ function describe(e) {
       message = short(e);
     }
     const status = e instanceof CallError ? e.status : undefined;
-    return stringify({ name: name.slice(0, 100), message: message.slice(0, L.maxErrorChars), stack: stack.slice(0, 4000), error: isError, status });
+    return '{"name":' + stringify(strSlice(name, 0, 100)) + ',"message":' + stringify(strSlice(message, 0, L.maxErrorChars))
+      + ',"stack":' + stringify(strSlice(stack, 0, 4000)) + ',"error":' + (isError ? 'true' : 'false')
+      + (typeof status === 'string' ? ',"status":' + stringify(status) : '') + '}';
   } catch (inner) {
     return '{"name":"","message":"(unprintable thrown value)","stack":"","error":false}';
   }
 }
 function failure(e) {
-  F = null; phase = 'done';
+  phase = 'done';
   return '{"ok":0,"err":' + describe(e) + '}';
 }
 function finish(value) {
@@ -380,33 +414,33 @@ function finish(value) {
   catch (e) { return failure(new _TypeError('return value is not JSON-serializable (' + errorMessage(e) + ')')); }
   if (t === undefined) t = 'null';
   if (t.length > L.maxReturnChars) return failure(new _RangeError('return value too large (' + t.length + ' characters of JSON, max ' + L.maxReturnChars + ')'));
+  try { checkIntegers(t, 'return value'); } catch (e) { return failure(e); }
   let out;
   try { out = '{"ok":1,"r":' + t + ',"w":' + writesText() + ',"e":' + eventsText() + '}'; }
   catch (e) { return failure(e); }
-  F = null; phase = 'done';
+  phase = 'done';
   return out;
 }
 function isPromise(v) {
   if (v === null || typeof v !== 'object') return false;
   try { return v instanceof _Promise; } catch (e) { return false; }
 }
-function invoke(ns, frameText, method, argsText) {
-  F = parse(frameText);
+function invoke(ns, frame, method, argsText) {
+  frameText = frame; F = null; seeded = false;
   phase = 'call';
-  seed(F.seed);
   let result;
   try {
     const fn = ns[method];
     if (typeof fn !== 'function') {
-      F = null; phase = 'done';
-      return '{"ok":0,"err":' + stringify({ name: 'NoSuchMethod', message: 'contract has no exported method "' + method + '"', stack: '', error: true }) + '}';
+      phase = 'done';
+      return '{"ok":0,"err":{"name":"NoSuchMethod","message":' + stringify('contract has no exported method "' + method + '"') + ',"stack":"","error":true}}';
     }
     result = argsText === undefined ? fn() : fn(parse(argsText));
   } catch (e) {
     return failure(e);
   }
   if (isPromise(result)) {
-    if (F.depth > 0) return failure(new LedgerError('method "' + method + '" returned a Promise: methods called by other contracts must be synchronous'));
+    if (active('invoke').depth > 0) return failure(new LedgerError('method "' + method + '" returned a Promise: methods called by other contracts must be synchronous'));
     return apply(promiseThen, result, [finish, failure]);
   }
   return finish(result);
