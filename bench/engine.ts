@@ -10,6 +10,7 @@ import { signatureVerifications } from '../engine/core/keys.ts';
 import { blockExecutions } from '../engine/ledger/execute.ts';
 import { Trie } from '../engine/ledger/trie.ts';
 import { useNativeCrypto } from '../engine/node/native-crypto.ts';
+import { formatTable } from '../engine/node/cli-support.ts';
 
 export interface EngineRow {
   nodes: number;
@@ -70,21 +71,12 @@ export function runEngineBench(print: (line: string) => void): void {
   print('Simulator and signed-transfer throughput (proof-of-authority, native ed25519, wall time)');
   // a different seed per row, so each row signs and verifies its own transactions
   const rows = [1, 4, 16].map((n) => benchThroughput(n, 20, 2_000, n));
-  print(table(rows.map((r) => ({ ...r, vsOneNode: `${(r.txPerSec / rows[0]!.txPerSec).toFixed(2)}x` }))));
+  print(formatTable(rows.map((r) => ({ ...r, vsOneNode: `${(r.txPerSec / rows[0]!.txPerSec).toFixed(2)}x` }))));
   print('');
   print('Signature checks per transaction stay at ~1 whatever the node count (verified once per content hash);');
   print('block executions per block stay at ~1 (results shared by content key between in-process nodes).');
   print('');
   print('State-root update cost against state size (persistent Merkle trie, 100 updates per root)');
   const roots = benchStateRoot([1_000, 10_000, 100_000]);
-  print(table(roots.map((r) => ({ ...r, vsSmallest: `${(r.usPerUpdate / roots[0]!.usPerUpdate).toFixed(2)}x` }))));
-}
-
-export function table(rows: Array<Record<string, unknown>>): string {
-  if (rows.length === 0) return '(no rows)';
-  const columns = Object.keys(rows[0]!);
-  const cells = rows.map((row) => columns.map((c) => String(row[c])));
-  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padStart(widths[i]!)).join('  ');
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  print(formatTable(roots.map((r) => ({ ...r, vsSmallest: `${(r.usPerUpdate / roots[0]!.usPerUpdate).toFixed(2)}x` }))));
 }

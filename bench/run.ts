@@ -3,18 +3,25 @@
  * Speed targets are read from here, never asserted in tests.
  */
 import { existsSync } from 'node:fs';
-import { runEngineBench, table } from './engine.ts';
+import { formatTable } from '../engine/node/cli-support.ts';
+import { runEngineBench } from './engine.ts';
+import { runConsensusBench } from './consensus.ts';
+import { benchPow } from './pow.ts';
 
 const print = (line: string) => process.stdout.write(line + '\n');
 
 print(`Ledgerlab bench: node ${process.version}, ${new Date().toISOString()}`);
 print('');
 runEngineBench(print);
+print('');
+runConsensusBench(print);
+print('');
+benchPow(print);
 
 const vmBench = new URL('./vm.ts', import.meta.url);
 if (existsSync(vmBench)) {
   const { benchVm } = (await import(vmBench.href)) as { benchVm: () => Promise<Array<{ name: string; value: number; unit: string }>> };
   print('');
   print('Contract VM (QuickJS, metered)');
-  print(table(await benchVm()));
+  print(formatTable(await benchVm()));
 }

@@ -9,6 +9,8 @@ import { Network } from './network.ts';
 import type { RunOptions, RunReport } from './types.ts';
 import { scheduleTransfers, WORKLOAD_ACTORS } from './workload.ts';
 import { preverifyTransactions } from './webcrypto.ts';
+import { parseFaults, scheduleFaults } from './faults.ts';
+import { CheckerSet } from '../checkers/index.ts';
 import type { SignedTx } from '../ledger/types.ts';
 
 export * from './types.ts';
@@ -16,6 +18,8 @@ export { Network, type NetworkOptions, type Actor, type ActorSpec } from './netw
 export { scheduleTransfers, WORKLOAD_ACTORS } from './workload.ts';
 export { LedgerlabError } from '../core/assert.ts';
 export { preverifyTransactions, webCryptoEd25519 } from './webcrypto.ts';
+export { parseFaults, formatFaults, scheduleFaults, applyFault, type FaultStep, type FaultAction } from './faults.ts';
+export { CheckerSet } from '../checkers/index.ts';
 
 /** Check run options and say exactly what is wrong and how to fix it. */
 export function validateRunOptions(options: RunOptions): RunOptions {
@@ -40,6 +44,9 @@ export interface RunHooks {
 export interface PreparedRun {
   options: RunOptions;
   network: Network;
+  checkers: CheckerSet;
+  replay: string;
+  lastFaultMs: number;
   /** Every transaction the workload will submit. */
   transactions: SignedTx[];
   startedMs: number;
@@ -57,25 +64,32 @@ export function prepareRun(options: RunOptions, hooks: RunHooks = {}): PreparedR
     traceRetain: hooks.keepFullTrace ? Number.POSITIVE_INFINITY : 100_000,
   });
   hooks.onNetwork?.(network);
+  const faults = options.faults ? parseFaults(options.faults, options.nodes) : [];
+  scheduleFaults(network, faults);
+  const replay = replayCommand(options);
+  const checkers = new CheckerSet(network, replay);
   // Submissions fill the first three quarters of the run, so the last blocks can include them.
   const endMs = Math.max(network.blockPeriodMs, Math.floor(options.blocks * network.blockPeriodMs * 0.75));
   const transactions = scheduleTransfers(network, { count: options.txs, startMs: 1, endMs });
-  return { options, network, transactions, startedMs };
+  return { options, network, checkers, replay, lastFaultMs: faults.at(-1)?.atMs ?? 0, transactions, startedMs };
+}
+
+/** The one-line command that replays a run. */
+export function replayCommand(options: RunOptions): string {
+  const faults = options.faults ? ` --faults '${options.faults}'` : '';
+  return `npx ledgerlab run --protocol ${options.protocol} --nodes ${options.nodes} --seed ${options.seed} --blocks ${options.blocks} --txs ${options.txs}${faults}`;
 }
 
 /** Run a prepared network until every live node has `blocks` blocks, and report. */
 export function finishRun(run: PreparedRun): RunReport {
   const { options, network } = run;
-  const result = network.runUntilHeight(options.blocks, { maxEvents: options.maxEvents ?? 50_000_000 });
+  const maxTimeMs = options.maxTimeMs ?? run.lastFaultMs + options.blocks * network.blockPeriodMs * 20 + 60_000;
+  const result = network.runUntilHeight(options.blocks, { maxEvents: options.maxEvents ?? 50_000_000, maxTimeMs });
+  const violations = run.checkers.finish();
+  run.checkers.detach();
   const height = network.commonHeight();
-  if (result.reason !== 'reached') {
-    throw new LedgerlabError(
-      'run-stalled',
-      `The network stopped at height ${height} of ${options.blocks} (${result.reason} after ${result.events} events, seed ${options.seed}).`,
-      `Replay with: npx ledgerlab run --protocol ${options.protocol} --nodes ${options.nodes} --seed ${options.seed} --blocks ${options.blocks} --txs ${options.txs}`,
-    );
-  }
-  const firstLive = network.status().find((s) => s.alive)?.node ?? 0;
+  const status = network.status();
+  const firstLive = status.find((s) => s.alive)?.node ?? 0;
   return {
     protocol: options.protocol,
     nodes: options.nodes,
@@ -87,6 +101,10 @@ export function finishRun(run: PreparedRun): RunReport {
     traceEvents: network.trace.length,
     simTimeMs: network.now,
     wallMs: Math.round(wallClockMs() - run.startedMs),
+    reachedTarget: result.reason === 'reached',
+    finalizedHeight: status.map((s) => s.finalizedHeight),
+    violations,
+    replay: run.replay,
   };
 }
 

@@ -112,7 +112,10 @@ export class Network {
         const node = definition.create(ctx, { ...base, key: this.nodeKeys[ctx.id]! });
         // Misbehaviour is who the node is, not what it remembers: it survives restarts.
         const behaviour = this.byzantineNodes.get(ctx.id);
-        if (behaviour !== undefined) node.setByzantine(behaviour);
+        if (behaviour !== undefined) {
+          node.setByzantine(behaviour);
+          node.setCoalition(this.coalitionOf(behaviour));
+        }
         return node;
       },
     );
@@ -240,9 +243,17 @@ export class Network {
     this.byzantineNodes.set(node, behaviour);
     if (behaviour === undefined) this.byzantineNodes.delete(node);
     this.node(node)?.setByzantine(behaviour);
+    for (const [member, memberBehaviour] of this.byzantineNodes) {
+      if (memberBehaviour !== undefined) this.node(member)?.setCoalition(this.coalitionOf(memberBehaviour));
+    }
   }
 
-  private checkBehaviour(behaviour: string): void {
+  private coalitionOf(behaviour: string): NodeId[] {
+    return [...this.byzantineNodes].filter(([, b]) => b === behaviour).map(([n]) => n).sort((a, b) => a - b);
+  }
+
+  /** Throw a clear error if the protocol has no such Byzantine behaviour. */
+  checkBehaviour(behaviour: string): void {
     const definition = protocolByName(this.protocol);
     if (!(behaviour in definition.byzantineBehaviours)) {
       const known = Object.keys(definition.byzantineBehaviours);

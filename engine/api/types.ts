@@ -4,8 +4,9 @@
  */
 
 import type { ProtocolName } from '../consensus/protocol.ts';
+import type { Violation } from '../checkers/index.ts';
 
-export type { ProtocolName };
+export type { ProtocolName, Violation };
 
 export interface RunOptions {
   protocol: ProtocolName;
@@ -19,6 +20,10 @@ export interface RunOptions {
   txs: number;
   /** Optional cap on simulator events (default: generous, proportional to the run). */
   maxEvents?: number;
+  /** Stop at this virtual time if the target height is not reached (default: generous). */
+  maxTimeMs?: number;
+  /** A fault script (see engine/api/faults.ts), e.g. "@2s crash 1; @6s restart 1". */
+  faults?: string;
 }
 
 export interface RunReport {
@@ -36,4 +41,12 @@ export interface RunReport {
   traceEvents: number;
   simTimeMs: number;
   wallMs: number;
+  /** Whether every live node reached `blocks` before the time or event limit. */
+  reachedTarget: boolean;
+  /** Finalized height of each node (what it will never revert; k-confirmed for proof-of-work). */
+  finalizedHeight: number[];
+  /** What the checkers found; empty when every check held. */
+  violations: Violation[];
+  /** The command that replays this run exactly. */
+  replay: string;
 }

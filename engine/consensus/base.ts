@@ -59,6 +59,13 @@ export abstract class LedgerNode implements ConsensusNode {
     return this.behaviour;
   }
 
+  /** Nodes that misbehave together with this one (colluding attackers know each other). */
+  protected coalition: readonly NodeId[] = [];
+
+  setCoalition(nodes: readonly NodeId[]): void {
+    this.coalition = nodes;
+  }
+
   /** Protocol hooks. */
   protected abstract onStart(): void;
   protected abstract onProtocolTimer(name: string, data: unknown): void;
@@ -203,7 +210,7 @@ export abstract class LedgerNode implements ConsensusNode {
     const chain = this.ledger.chain;
     const head = chain.head();
     if (candidate.block.hash === head.block.hash || !this.prefer(candidate, head)) return false;
-    if (!this.descendsFromFinalized(candidate)) return false; // never revert what is final
+    if (chain.finality === 'final' && !this.descendsFromFinalized(candidate)) return false; // never revert what is final
     const change = this.ledger.adoptHead(candidate.block.hash);
     this.onHeadChanged(change);
     return true;

@@ -71,6 +71,8 @@ interface RoundState {
   precommits: Tally;
   /** Signed precommits by validator, for the commit certificate. */
   precommitSigs: Map<number, string>;
+  /** Signed prevotes as received, relayed as the proof of lock (POL) with a re-proposal. */
+  prevoteMessages: Map<number, Vote>;
   /** Validators heard from in this round (l.55). */
   senders: Set<number>;
   prevoteTimeoutScheduled: boolean;
@@ -182,7 +184,7 @@ export class BftNode extends LedgerNode {
   private roundState(round: number): RoundState {
     let state = this.rounds.get(round);
     if (!state) {
-      state = { prevotes: new Tally(), precommits: new Tally(), precommitSigs: new Map(), senders: new Set(), prevoteTimeoutScheduled: false, lockedOrValidUpdated: false, precommitTimeoutScheduled: false };
+      state = { prevotes: new Tally(), precommits: new Tally(), precommitSigs: new Map(), prevoteMessages: new Map(), senders: new Set(), prevoteTimeoutScheduled: false, lockedOrValidUpdated: false, precommitTimeoutScheduled: false };
       this.rounds.set(round, state);
     }
     return state;
@@ -242,19 +244,35 @@ export class BftNode extends LedgerNode {
       return;
     }
     if (this.behaviour === 'equivocate') {
-      // Two different blocks for one round: A to even peers, B to odd peers, each with our votes.
+      // Two different blocks for one round, each sent with our votes for it.
       const other = this.forkOf(block);
       const a = sign(block);
       const b = sign(other);
       this.onBftMessage(this.index, a);
+      // Split the honest validators in two halves; fellow attackers hear both.
+      const honest = this.ctx.peers.filter((p) => !this.coalition.includes(p));
       for (const peer of this.ctx.peers) {
-        const proposal = peer % 2 === 0 ? a : b;
-        this.ctx.send(peer, proposal);
-        for (const vote of this.equivocatingVotes(height, round, proposal.block.hash)) this.ctx.send(peer, vote);
+        const position = honest.indexOf(peer);
+        const proposals = position < 0 ? [a, b] : [position % 2 === 0 ? a : b];
+        for (const proposal of proposals) {
+          this.ctx.send(peer, proposal);
+          for (const vote of this.equivocatingVotes(height, round, proposal.block.hash)) this.ctx.send(peer, vote);
+        }
       }
       return;
     }
     this.deliverToAll(sign(block));
+    this.sendProofOfLock(height, validRound, block.hash);
+  }
+
+  /**
+   * A re-proposal of a value locked in round vr comes with the 2f+1 prevotes that justify it
+   * (the "proof of lock" CometBFT gossips): validators that missed them (cut off, or restarted
+   * and forgot) could otherwise never accept it (l.28), and the locked ones never anything else.
+   */
+  private sendProofOfLock(height: number, validRound: number, blockHash: Hash): void {
+    if (validRound < 0 || height !== this.disk.height) return;
+    for (const vote of this.roundState(validRound).prevoteMessages.values()) if (vote.blockHash === blockHash) this.ctx.broadcast(vote);
   }
 
   /** A second, different but valid block for the same height (an empty one at another time). */
@@ -321,7 +339,11 @@ export class BftNode extends LedgerNode {
    */
   private regossip(): void {
     if (this.behaviour === 'silent') return;
-    for (const message of this.outbox.values()) if (message.height === this.disk.height) this.ctx.broadcast(message);
+    for (const message of this.outbox.values()) {
+      if (message.height !== this.disk.height) continue;
+      this.ctx.broadcast(message);
+      if (message.type === 'bft.proposal') this.sendProofOfLock(message.height, message.validRound, message.block.hash);
+    }
   }
 
   protected onProtocolTimer(name: string, data: unknown): void {
@@ -405,6 +427,7 @@ export class BftNode extends LedgerNode {
       votes.add(sender, m.blockHash);
       if (this.behaviour === 'equivocate') this.supportVoter(sender, m);
       if (m.type === 'bft.precommit') state.precommitSigs.set(sender, m.signature);
+      else state.prevoteMessages.set(sender, m);
     }
     state.senders.add(sender);
     this.evaluate();
@@ -561,6 +584,19 @@ export class BftNode extends LedgerNode {
     return undefined;
   }
 
+  /**
+   * A block we already hold as a proposal may come back through sync as a decided block: keep
+   * its commit certificate (after checking it), so that fork choice can adopt it.
+   */
+  protected override receiveBlock(block: Block, from: NodeId, syncIfOrphan: boolean): boolean {
+    const stored = block?.certificate?.kind === 'bft-commit' ? this.ledger.chain.get(block.hash) : undefined;
+    if (stored && stored.block.certificate.kind !== 'bft-commit' && blockHash(block.header) === block.hash && !this.checkCommitCertificate(block)) {
+      this.ledger.chain.attachCertificate(makeBlock(block.header, stored.block.txs, block.certificate));
+      return this.considerHead(this.ledger.chain.get(block.hash)!);
+    }
+    return super.receiveBlock(block, from, syncIfOrphan);
+  }
+
   /** Synced blocks are adopted only with a commit certificate, one height at a time. */
   protected prefer(candidate: StoredBlock, current: StoredBlock): boolean {
     return candidate.block.certificate.kind === 'bft-commit' && candidate.height === current.height + 1 && candidate.block.header.parentHash === current.block.hash;
@@ -587,7 +623,7 @@ function num(value: unknown, fallback: number): number {
 export const bft: ProtocolDefinition = {
   name: 'bft',
   byzantineBehaviours: {
-    equivocate: 'proposes two different blocks in its rounds (one to each half of its peers) and backs every value with whoever votes for it',
+    equivocate: 'proposes two different blocks in its rounds (one to each half of the honest validators) and backs every value with whoever votes for it',
     silent: 'sends nothing: no proposals, no votes',
     'invalid-proposal': 'proposes blocks whose state root is false',
   },

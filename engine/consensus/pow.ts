@@ -38,10 +38,15 @@
  *    traces a 'confirmed-reverted' consensus event, which checkers count (notes §2.5: report
  *    how often a depth-k block is reverted), and the finalized height drops to the fork point.
  * 6. Byzantine miners mine at their hash share like everyone else, but choose where to mine and
- *    when to publish: `selfish` (Eyal & Sirer Algorithm 1), `withhold` (publish nothing until
- *    made honest again, then release the branch at once), `double-spend` (the race of whitepaper
- *    §11, driven by engine/experiments/double-spend.ts). An attacker with share q is just
- *    `hashShares`. Safety holds while honest miners hold more than half of the hash power.
+ *    when to publish: `selfish` (Eyal & Sirer Algorithm 1: maximise its share of blocks),
+ *    `withhold` (the majority attack on confirmations: keep a private branch, starting again on
+ *    the public tip whenever that is heavier, and release it all at once when it is heavier *and*
+ *    the public chain has built more than k blocks since the fork, so honest nodes revert a
+ *    confirmed block; a withholding node made honest again releases a heavier branch too), and
+ *    `double-spend` (the race of whitepaper §11, armed by engine/experiments/double-spend.ts;
+ *    unarmed it mines honestly). An attacker with share q is just `hashShares`. Confirmed blocks
+ *    stay put, with overwhelming probability, while honest miners hold more than half the hash
+ *    power; `withhold` with a majority shows what happens when they do not.
  */
 import { invariant, LedgerlabError } from '../core/assert.ts';
 import type { Hash } from '../core/hash.ts';
@@ -190,6 +195,13 @@ export function nextDifficulty(parent: StoredBlock, chain: ChainStore, params: P
 /** Classroom proof of work: the first 52 bits of the hash are below ⌊2^52 / difficulty⌋. */
 export function meetsTarget(hash: Hash, difficulty: number): boolean {
   return parseInt(hash.slice(0, 13), 16) < Math.floor(MAX_DIFFICULTY / difficulty);
+}
+
+/** ⌊log2 n⌋ for a positive safe integer, exactly (no transcendental functions in trace text). */
+function log2Floor(n: number): number {
+  let bits = 0;
+  while (2 ** (bits + 1) <= n) bits++;
+  return bits;
 }
 
 export function leadingZeroBits(hash: Hash): number {
@@ -442,7 +454,7 @@ export class PowNode extends LedgerNode {
         return;
       }
     }
-    this.ctx.trace({ type: 'consensus', node: this.ctx.id, protocol: 'pow', what: 'hashing', detail: `nonces ${firstNonce}..${template.nextNonce - 1} on ${short(tip.block.hash)}: best ${short(best)} (${leadingZeroBits(best)} leading zero bits), difficulty ${difficulty} needs about ${Math.log2(difficulty).toFixed(1)}` });
+    this.ctx.trace({ type: 'consensus', node: this.ctx.id, protocol: 'pow', what: 'hashing', detail: `nonces ${firstNonce}..${template.nextNonce - 1} on ${short(tip.block.hash)}: best ${short(best)} (${leadingZeroBits(best)} leading zero bits), difficulty ${difficulty} needs about ${log2Floor(difficulty)}` });
   }
 
   private traceRetarget(height: number, rule: DifficultyRule): void {
@@ -485,7 +497,7 @@ export class PowNode extends LedgerNode {
       return { reason: 'future-timestamp', detail: `timestamp ${block.header.timestampMs} is more than ${this.params.futureLimitMs} ms ahead of now (${this.ctx.now()})` };
     }
     if (this.params.classroom && !meetsTarget(block.hash, difficulty)) {
-      return { reason: 'insufficient-work', detail: `hash ${short(block.hash)} has ${leadingZeroBits(block.hash)} leading zero bits; difficulty ${difficulty} needs its first 52 bits below 2^52/${difficulty} (about ${Math.log2(difficulty).toFixed(1)} zero bits)` };
+      return { reason: 'insufficient-work', detail: `hash ${short(block.hash)} has ${leadingZeroBits(block.hash)} leading zero bits; difficulty ${difficulty} needs its first 52 bits below 2^52/${difficulty} (about ${log2Floor(difficulty)} zero bits)` };
     }
     return undefined;
   }
@@ -555,8 +567,20 @@ export class PowNode extends LedgerNode {
       this.publishUpTo(stored.height, 'selfish: won the tie race with a lead of one');
       this.privateBranchLen = 0;
     }
+    if (behaviour === 'withhold') this.releaseIfConfirmedBlocksFall();
     if (behaviour === 'double-spend') this.advanceAttack();
     this.restartMining();
+  }
+
+  /** withhold: release the branch once it is heavier and replaces a block honest nodes have k-confirmed. */
+  private releaseIfConfirmedBlocksFall(): void {
+    const tip = this.privateTip!;
+    const head = this.ledger.chain.head();
+    if (compareWork(chainWorkOf(tip.block), chainWorkOf(head.block)) <= 0) return;
+    let fork: StoredBlock | undefined = tip;
+    while (fork && this.unpublished.has(fork.block.hash)) fork = this.ledger.chain.parentOf(fork);
+    if (!fork || head.height - fork.height <= this.params.confirmations) return;
+    this.publishUpTo(tip.height, `withhold: the branch is heavier and the public chain has ${head.height - fork.height} blocks since the fork`);
   }
 
   /** The public chain's head moved (someone else's block, or a published one of ours). */
@@ -565,6 +589,7 @@ export class PowNode extends LedgerNode {
     const behaviour = this.behaviour as PrivateBehaviour;
     if (behaviour === 'withhold') {
       if (compareWork(chainWorkOf(head.block), chainWorkOf(this.privateTip!.block)) > 0) this.privateTip = head;
+      else this.releaseIfConfirmedBlocksFall();
     } else if (behaviour === 'selfish' && head.height > before.height) {
       // Eyal & Sirer, "on others found a block".
       const deltaPrev = this.privateTip!.height - before.height;
@@ -646,8 +671,8 @@ export const pow: ProtocolDefinition = {
   name: 'pow',
   byzantineBehaviours: {
     selfish: 'Selfish mining (Eyal & Sirer 2014): mines on a private branch and releases blocks strategically, so honest blocks are orphaned and it earns more than its hash share.',
-    withhold: 'Mines on a private branch and publishes nothing; made honest again, it releases the whole branch at once, reverting confirmed blocks if the branch is heavier.',
-    'double-spend': 'The whitepaper §11 attacker: pre-mines a block with a conflicting spend, then pays the merchant, races privately, and publishes once the merchant has its confirmations and the branch is heavier.',
+    withhold: 'The majority attack on confirmations: mines a private branch and releases it all at once when it is heavier and the public chain has confirmed (k deep) a block it replaces.',
+    'double-spend': 'The whitepaper §11 attacker: pre-mines a block with a conflicting spend, then pays the merchant, races privately, and publishes once the merchant has its confirmations and the branch is heavier (mines honestly until armed with a payment).',
   },
   // Safety holds while honest miners have more than half of the hash power: with the default equal
   // shares, the largest number of nodes whose combined share stays below one half.

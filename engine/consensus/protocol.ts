@@ -15,7 +15,7 @@ import type { NodeContext, NodeProcess } from '../sim/simulator.ts';
 import type { RaftMessage } from './raft.ts';
 import type { BftMessage } from './bft.ts';
 
-export type ProtocolName = 'poa' | 'raft' | 'bft';
+export type ProtocolName = 'poa' | 'raft' | 'bft' | 'pow';
 
 /** Messages every ledger node understands: gossip and block sync. */
 export type LedgerMessage =
@@ -68,6 +68,8 @@ export interface ConsensusNode extends NodeProcess<NetMessage> {
   setByzantine(behaviour: string | undefined): void;
   /** The behaviour in force, if any. */
   byzantine(): string | undefined;
+  /** The other nodes colluding with this one (same Byzantine behaviour). */
+  setCoalition(nodes: readonly NodeId[]): void;
   /** A client hands this node a transaction: admit it and spread it. */
   submitFromClient(tx: SignedTx): AdmitResult;
   status(): Omit<NodeStatus, 'alive'>;

@@ -212,7 +212,9 @@ export class RaftNode extends LedgerNode {
 
   private proposeBlock(): void {
     if (this.behaviour === 'silent') return;
-    if (this.lastIndex - this.commitIndex >= this.maxUncommitted) return; // bounded pipeline
+    // Bounded pipeline — but a new leader always appends one entry of its own term: without it,
+    // entries from earlier terms could never commit (§5.4.2), and a full pipeline would stall forever.
+    if (this.lastIndex - this.commitIndex >= this.maxUncommitted && this.termAt(this.lastIndex) === this.disk.currentTerm) return;
     const parent = this.ledger.chain.get(this.disk.log[this.lastIndex]!.block.hash);
     invariant(parent !== undefined, `leader ${this.ctx.id} lacks the block of its last log entry`);
     const block = this.buildSealedBlock(parent, Math.max(this.ctx.now(), parent.block.header.timestampMs), { term: this.disk.currentTerm, index: parent.height + 1 }, 'raft-seal');

@@ -27,6 +27,12 @@ export class ChainStore {
   private readonly byHash = new Map<Hash, StoredBlock>();
   private readonly canonical: Hash[] = [];
   private finalized = 0;
+  /**
+   * 'final' (PoA, Raft, BFT): nothing at or below the finalized height is ever reverted.
+   * 'probabilistic' (PoW's k confirmations): the finalized height is a confidence mark; a heavier
+   * fork may still revert it, and setHead then lowers it to the fork point.
+   */
+  finality: 'final' | 'probabilistic' = 'final';
 
   constructor(readonly genesis: StoredBlock) {
     this.byHash.set(genesis.block.hash, genesis);
@@ -88,7 +94,8 @@ export class ChainStore {
     }
     invariant(cursor !== undefined, 'a block does not descend from genesis');
     const forkHeight = cursor.height;
-    invariant(forkHeight >= this.finalized, `head change would revert finalized height ${this.finalized}`);
+    invariant(forkHeight >= this.finalized || this.finality === 'probabilistic', `head change would revert finalized height ${this.finalized}`);
+    if (forkHeight < this.finalized) this.finalized = forkHeight;
     const removed: StoredBlock[] = [];
     for (let h = this.canonical.length - 1; h > forkHeight; h--) removed.push(this.byHash.get(this.canonical[h]!)!);
     this.canonical.length = forkHeight + 1;

@@ -105,7 +105,7 @@ export class NodeLedger {
     if (block.header.height !== parent.height + 1) {
       return reject({ reason: 'bad-height', detail: `height ${block.header.height} does not follow parent height ${parent.height}` });
     }
-    if (block.header.height <= this.chain.finalizedHeight && !this.chain.isCanonical(block.hash)) {
+    if (this.chain.finality === 'final' && block.header.height <= this.chain.finalizedHeight && !this.chain.isCanonical(block.hash)) {
       return reject({ reason: 'conflicts-with-finalized', detail: `height ${block.header.height} is already final on this node` });
     }
     if (block.header.timestampMs < parent.block.header.timestampMs) {

@@ -4,22 +4,25 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { LedgerlabError, runNetwork, type Network, type RunOptions, type RunReport } from '../api/index.ts';
+import { integerFlag, parse, UsageError, defaultIo, type Io } from './cli-support.ts';
+import { fuzzCommand } from './fuzz-cli.ts';
+import { experimentCommand } from './experiment-cli.ts';
+import { LedgerlabError, parseFaults, runNetwork, type Network, type RunOptions, type RunReport } from '../api/index.ts';
 import { PROTOCOLS } from '../consensus/index.ts';
 import { Trace } from '../sim/trace.ts';
 import { useNativeCrypto } from './native-crypto.ts';
 
-export class UsageError extends Error {}
 
 const USAGE = `Usage: ledgerlab <command> [options]
 
 Commands:
   run      Run a simulated ledger network headless and report the outcome.
+  fuzz     Run many seeds with random faults and check every safety and progress property.
+  experiment  Run a reproducible experiment against published numbers (double-spend).
 
 Run "ledgerlab <command> --help" for a command's options.`;
 
-const RUN_USAGE = `Usage: ledgerlab run [--protocol P] [--nodes N] [--seed S] [--blocks B] [--txs T] [--json] [--trace FILE]
+const RUN_USAGE = `Usage: ledgerlab run [--protocol P] [--nodes N] [--seed S] [--blocks B] [--txs T] [--faults SPEC] [--json] [--trace FILE]
 
   --protocol P   consensus protocol: ${Object.keys(PROTOCOLS).join(', ')} (default poa)
   --nodes N      number of nodes, 1-2000 (default 4)
@@ -27,20 +30,15 @@ const RUN_USAGE = `Usage: ledgerlab run [--protocol P] [--nodes N] [--seed S] [-
   --blocks B     run until every live node has B blocks (default 20)
   --txs T        signed transfers submitted during the run (default 100)
   --json         print one JSON object instead of a summary
+  --faults SPEC  what goes wrong and when: steps "@TIME ACTION ARGS" separated by ";"
+                 crash N | restart N | partition 0,1|2,3 | cut A>B | cut A-B | heal
+                 latency MS[+JITTER] [A-B] | drop RATE [A-B] | dup RATE [A-B]
+                 byzantine N BEHAVIOUR | honest N
+                 e.g. --faults "@2s crash 1; @6s restart 1; @3s partition 0,1|2,3; @8s heal"
   --trace FILE   write every trace event to FILE as JSON lines
   --max-events N stop with an error after N simulator events (default 50000000)
 
 Example: npx ledgerlab run --protocol poa --nodes 4 --seed 7 --blocks 20 --txs 200 --json`;
-
-export interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const defaultIo: Io = {
-  out: (text) => process.stdout.write(text + '\n'),
-  err: (text) => process.stderr.write(text + '\n'),
-};
 
 /** Entry point: returns the exit code (0 ok, 1 the run failed, 2 bad usage). */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -50,6 +48,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     switch (command) {
       case 'run':
         return await runCommand(rest, io);
+      case 'fuzz':
+        return await fuzzCommand(rest, io);
+      case 'experiment':
+        return await experimentCommand(rest, io);
       case undefined:
       case '--help':
       case '-h':
@@ -72,22 +74,6 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 }
 
-function parse<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false } as const);
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
-  }
-}
-
-function integerFlag(value: string | undefined, name: string, fallback: number, min: number, max: number, usage: string): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}".\n\n${usage}`);
-  const n = Number(value);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}.\n\n${usage}`);
-  return n;
-}
-
 async function runCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(
     args,
@@ -99,6 +85,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       txs: { type: 'string' },
       json: { type: 'boolean' },
       trace: { type: 'string' },
+      faults: { type: 'string' },
       'max-events': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -117,12 +104,22 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     blocks: integerFlag(values.blocks, 'blocks', 20, 1, 1_000_000, RUN_USAGE),
     txs: integerFlag(values.txs, 'txs', 100, 0, 10_000_000, RUN_USAGE),
     maxEvents: integerFlag(values['max-events'], 'max-events', 50_000_000, 1, Number.MAX_SAFE_INTEGER, RUN_USAGE),
+    ...(values.faults !== undefined ? { faults: values.faults } : {}),
   };
+  if (options.faults !== undefined) {
+    try {
+      parseFaults(options.faults, options.nodes);
+    } catch (error) {
+      throw new UsageError(`--faults: ${(error as Error).message}`);
+    }
+  }
   let network: Network | undefined;
   const report = runNetwork(options, { keepFullTrace: values.trace !== undefined, onNetwork: (n) => (network = n) });
   if (values.trace !== undefined && network) await writeTrace(values.trace, network);
   io.out(values.json ? JSON.stringify(report) : summary(report));
-  return 0;
+  if (!report.reachedTarget) io.err(`ledgerlab: the network did not reach height ${options.blocks} (it stopped at ${report.height}, seed ${options.seed}). Replay: ${report.replay}`);
+  if (report.violations.length > 0) io.err(`ledgerlab: ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'} (seed ${options.seed}). Replay: ${report.replay}`);
+  return report.reachedTarget && report.violations.length === 0 ? 0 : 1;
 }
 
 async function writeTrace(path: string, network: Network): Promise<void> {
@@ -138,11 +135,13 @@ function summary(report: RunReport): string {
   const agree = new Set(report.stateRoots).size === 1;
   return [
     `Ledgerlab run: ${report.protocol}, ${report.nodes} node${report.nodes === 1 ? '' : 's'}, seed ${report.seed}`,
-    `  height ${report.height} reached after ${(report.simTimeMs / 1000).toFixed(1)} s of simulated time (${(report.wallMs / 1000).toFixed(2)} s wall)`,
+    `  height ${report.height} ${report.reachedTarget ? 'reached' : 'NOT reached (stopped)'} after ${(report.simTimeMs / 1000).toFixed(1)} s of simulated time (${(report.wallMs / 1000).toFixed(2)} s wall)`,
     `  ${report.txsCommitted} transaction${report.txsCommitted === 1 ? '' : 's'} committed`,
     agree
       ? `  state root at height ${report.height}: all ${report.nodes} nodes agree (${report.stateRoots[0]!.slice(0, 16)}…)`
       : `  state roots at height ${report.height} DIFFER: ${report.stateRoots.map((r, i) => `node ${i} ${r.slice(0, 10)}`).join(', ')}`,
+    `  finalized height per node: ${report.finalizedHeight.join(', ')}`,
     `  trace: ${report.traceEvents} events, hash ${report.traceHash.slice(0, 16)}…`,
+    report.violations.length === 0 ? '  checkers: no violations' : `  VIOLATIONS:\n${report.violations.map((v) => `    [${v.checker}] at ${v.atMs} ms: ${v.detail}`).join('\n')}`,
   ].join('\n');
 }
