@@ -9,8 +9,10 @@ import { protocolByName, type Authority, type ConsensusNode, type NetMessage, ty
 import { blockHash, checkBlockShape, makeBlock } from '../ledger/block.ts';
 import type { ChainStore, StoredBlock } from '../ledger/chain.ts';
 import { genesisHeader, genesisState, type ContractExecutor } from '../ledger/execute.ts';
+import type { AdmitResult } from '../ledger/mempool.ts';
 import { signTx } from '../ledger/tx.ts';
-import type { Block, GenesisSpec, IdentityKind, SignedTx, TxPayload } from '../ledger/types.ts';
+import type { Block, GenesisSpec, IdentityKind, Receipt, SignedTx, TxPayload } from '../ledger/types.ts';
+import type { ExecutionResult } from '../vm/host-interface.ts';
 import type { NodeId } from '../sim/events.ts';
 import type { LinkSpec } from '../sim/network.ts';
 import { Simulator, type RunLimits, type RunResult } from '../sim/simulator.ts';
@@ -31,6 +33,7 @@ export interface NetworkOptions {
   maxTxsPerBlock?: number;
   link?: Partial<LinkSpec>;
   actors?: ActorSpec[];
+  /** The contract VM every node executes deploy and call transactions with (e.g. `await ContractVM.create()`); without it they are rejected. */
   contracts?: ContractExecutor;
   /** Keep only the newest N trace events in memory (the trace hash still covers all). */
   traceRetain?: number;
@@ -54,6 +57,18 @@ export interface Actor {
 
 const DEFAULT_LINK: LinkSpec = { latencyMs: 20, jitterMs: 30, dropRate: 0, duplicateRate: 0 };
 
+/** Who a query runs as when no sender is given: nobody in particular. */
+const ANONYMOUS: Address = `0x${'0'.repeat(40)}`;
+const QUERY_GAS_LIMIT = 10_000_000;
+
+export interface QueryOptions {
+  /** Node whose head state answers (default 0; a crashed node answers from its disk). */
+  node?: NodeId;
+  /** `ctx.sender` of the query: an actor name or an address (default the zero address). */
+  sender?: string;
+  gasLimit?: number;
+}
+
 export class Network {
   readonly sim: Simulator<NetMessage>;
   readonly chainId: string;
@@ -62,6 +77,8 @@ export class Network {
   readonly nodeKeys: readonly KeyPair[];
   readonly genesis: StoredBlock;
   readonly blockPeriodMs: number;
+  /** The contract VM the nodes use, if any. */
+  readonly contracts: ContractExecutor | undefined;
   private readonly actors = new Map<string, Actor>();
   private readonly byzantineNodes = new Map<NodeId, string | undefined>();
 
@@ -74,6 +91,7 @@ export class Network {
     this.seed = options.seed;
     this.chainId = options.chainId ?? 'ledgerlab-local';
     this.blockPeriodMs = options.blockPeriodMs ?? 1_000;
+    this.contracts = options.contracts;
     this.nodeKeys = Array.from({ length: options.nodes }, (_, i) => deriveKeyPair(options.seed, `node:${i}`));
     for (const actor of options.actors ?? []) this.addActor(actor);
     const authorities: Authority[] = this.nodeKeys.map((k) => ({ address: k.address, publicKey: k.publicKey }));
@@ -183,15 +201,16 @@ export class Network {
     return tx;
   }
 
-  /** Hand a transaction to a node now, as a client would. Traced as tx.submit. */
-  submit(tx: SignedTx, node: NodeId = 0): void {
+  /** Hand a transaction to a node now, as a client would. Traced as tx.submit; returns the node's admission verdict. */
+  submit(tx: SignedTx, node: NodeId = 0): AdmitResult {
     this.sim.record({ type: 'tx.submit', node, tx: tx.hash, from: tx.body.from, nonce: tx.body.nonce });
     const target = this.node(node);
     if (!target) {
-      this.sim.record({ type: 'tx.reject', node, tx: tx.hash, reason: 'node-down', detail: `node ${node} is crashed` });
-      return;
+      const detail = `node ${node} is crashed`;
+      this.sim.record({ type: 'tx.reject', node, tx: tx.hash, reason: 'node-down', detail });
+      return { ok: false, reason: 'node-down', detail };
     }
-    target.submitFromClient(tx);
+    return target.submitFromClient(tx);
   }
 
   /** Schedule a submission at a later virtual time. */
@@ -306,6 +325,47 @@ export class Network {
   /** State root of each node at `height` ('' where a node has no block there). */
   stateRootsAt(height: number): Hash[] {
     return Array.from({ length: this.nodeCount }, (_, id) => this.blockAt(id, height)?.state.root ?? '');
+  }
+
+  /**
+   * The receipt of a transaction on a node's canonical chain, searched from the head down
+   * (at most `maxDepth` blocks), or undefined if it is not there (yet).
+   */
+  receiptOf(txHash: Hash, node: NodeId = 0, maxDepth = Number.POSITIVE_INFINITY): { receipt: Receipt; height: number; blockHash: Hash } | undefined {
+    const chain = this.chainOf(node);
+    const lowest = Math.max(1, chain.headHeight - maxDepth + 1);
+    for (let height = chain.headHeight; height >= lowest; height--) {
+      const stored = chain.canonicalAt(height)!;
+      const index = stored.block.txs.findIndex((tx) => tx.hash === txHash);
+      if (index >= 0) return { receipt: stored.receipts[index]!, height, blockHash: stored.block.hash };
+    }
+    return undefined;
+  }
+
+  /**
+   * Run a contract method read-only against a node's head state, without a transaction: nothing
+   * is signed, submitted, traced or changed. The method sees the head block's height and time
+   * and `ctx.isQuery === true`; writes, events and transfers throw inside it. Returns the VM's
+   * result (status, returnValue, error, logs, gasUsed).
+   */
+  query(contract: Address, method: string, args: unknown = null, options: QueryOptions = {}): ExecutionResult {
+    if (!this.contracts) {
+      throw new LedgerlabError('contracts-unavailable', 'this network was started without the contract VM.', 'Pass contracts: await ContractVM.create() in the network options.');
+    }
+    const head = this.chainOf(options.node ?? 0).head();
+    const header = head.block.header;
+    return this.contracts.execute(
+      {
+        kind: 'query',
+        sender: options.sender === undefined ? ANONYMOUS : this.addressOf(options.sender),
+        contract,
+        method,
+        args,
+        gasLimit: options.gasLimit ?? QUERY_GAS_LIMIT,
+        block: { height: head.height, timeMs: header.timestampMs, parentHash: header.parentHash, chainId: this.chainId },
+      },
+      head.state,
+    );
   }
 
   /** Transactions on a node's canonical chain from genesis to `height`. */

@@ -4,6 +4,7 @@
  * after a restart or when a block arrives whose parent it has not seen.
  */
 import type { Hash } from '../core/hash.ts';
+import { hashCanonical } from '../core/hash.ts';
 import { signDigest, verifyOnce } from '../core/keys.ts';
 import { blockHash, makeBlock, txRootOf, type BlockProblem } from '../ledger/block.ts';
 import { buildBlock, type BlockEnv } from '../ledger/execute.ts';
@@ -108,6 +109,19 @@ export abstract class LedgerNode implements ConsensusNode {
     const block = makeBlock(header, built.txs, { kind: sealKind, signatures: [{ signer: key.address, publicKey: key.publicKey, signature: signDigest(hash, key.secretKey) }] });
     this.ctx.trace({ type: 'block.propose', node: this.ctx.id, height: header.height, hash: block.hash, txs: block.txs.length });
     return block;
+  }
+
+  /** The same block with a false state root, re-sealed by this node: only execution can catch it. */
+  protected forgeStateRoot(block: Block, sealKind: string): Block {
+    const header = { ...block.header, stateRoot: hashCanonical('forged-state', block.header) };
+    const key = this.setup.key;
+    return makeBlock(header, block.txs, { kind: sealKind, signatures: [{ signer: key.address, publicKey: key.publicKey, signature: signDigest(blockHash(header), key.secretKey) }] });
+  }
+
+  /** Peers that are not fellow attackers, split in two halves (for equivocation). */
+  protected honestHalves(): [NodeId[], NodeId[]] {
+    const honest = this.ctx.peers.filter((p) => !this.coalition.includes(p));
+    return [honest.filter((_, i) => i % 2 === 0), honest.filter((_, i) => i % 2 === 1)];
   }
 
   /** Check a one-signature seal by `signer` over the block hash. */

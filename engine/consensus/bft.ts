@@ -239,7 +239,7 @@ export class BftNode extends LedgerNode {
     this.disk.signed[key] = 'proposal';
     const sign = (b: Block): Proposal => ({ type: 'bft.proposal', height, round, block: b, validRound, proposer: this.index, signature: signDigest(proposalDigest(this.setup.chainId, height, round, b.hash, validRound), this.setup.key.secretKey) });
     if (this.behaviour === 'invalid-proposal') {
-      const forged = this.forge(block);
+      const forged = this.forgeStateRoot(block, 'bft-proposal');
       this.deliverToAll(sign(forged));
       return;
     }
@@ -250,10 +250,10 @@ export class BftNode extends LedgerNode {
       const b = sign(other);
       this.onBftMessage(this.index, a);
       // Split the honest validators in two halves; fellow attackers hear both.
-      const honest = this.ctx.peers.filter((p) => !this.coalition.includes(p));
+      const [first] = this.honestHalves();
+      const honest = new Set(this.honestHalves().flat());
       for (const peer of this.ctx.peers) {
-        const position = honest.indexOf(peer);
-        const proposals = position < 0 ? [a, b] : [position % 2 === 0 ? a : b];
+        const proposals = !honest.has(peer) ? [a, b] : [first.includes(peer) ? a : b];
         for (const proposal of proposals) {
           this.ctx.send(peer, proposal);
           for (const vote of this.equivocatingVotes(height, round, proposal.block.hash)) this.ctx.send(peer, vote);
@@ -279,14 +279,6 @@ export class BftNode extends LedgerNode {
   private forkOf(block: Block): Block {
     const parent = this.ledger.chain.get(block.header.parentHash)!;
     return this.buildSealedBlock(parent, block.header.timestampMs + 1, { protocol: 'bft', fork: 1 }, 'bft-proposal');
-  }
-
-  /** A block whose claimed state root is false, re-sealed so only execution can catch it. */
-  private forge(block: Block): Block {
-    const header = { ...block.header, stateRoot: hashCanonical('forged', block.header) };
-    const hash = blockHash(header);
-    const key = this.setup.key;
-    return makeBlock(header, block.txs, { kind: 'bft-proposal', signatures: [{ signer: key.address, publicKey: key.publicKey, signature: signDigest(hash, key.secretKey) }] });
   }
 
   private vote(type: VoteType, blockHash: Hash | null): void {

@@ -75,8 +75,22 @@ export class PoaNode extends LedgerNode {
   private propose(slot: number): void {
     const head = this.ledger.chain.head();
     if (slotOf(head.block) >= slot) return; // already have a block for this slot or later
+    if (this.behaviour === 'silent') return;
     const block = this.buildSealedBlock(head, slot * this.setup.blockPeriodMs, { slot }, 'poa-seal');
+    if (this.behaviour === 'invalid-blocks') {
+      this.ctx.broadcast({ type: 'block', block: this.forgeStateRoot(block, 'poa-seal') });
+      return;
+    }
     this.receiveBlock(block, this.ctx.id, false);
+    if (this.behaviour === 'equivocate') {
+      // Two different blocks for one slot, one to each half of the honest authorities: a fork.
+      const other = this.buildSealedBlock(head, slot * this.setup.blockPeriodMs, { slot, fork: 1 }, 'poa-seal');
+      const [first, second] = this.honestHalves();
+      for (const peer of first) this.ctx.send(peer, { type: 'block', block });
+      for (const peer of second) this.ctx.send(peer, { type: 'block', block: other });
+      for (const peer of this.coalition) if (peer !== this.ctx.id) this.ctx.send(peer, { type: 'block', block });
+      return;
+    }
     this.ctx.broadcast({ type: 'block', block });
   }
 
@@ -130,7 +144,11 @@ function isFinal(height: number, headHeight: number, majority: number, proposerA
 
 export const poa: ProtocolDefinition = {
   name: 'poa',
-  byzantineBehaviours: {},
+  byzantineBehaviours: {
+    silent: 'never proposes in its slots, as if crashed but still connected',
+    equivocate: 'proposes two different blocks in its slot, one to each half of the honest authorities',
+    'invalid-blocks': 'proposes blocks whose state root is false',
+  },
   // Aura stays safe and final with a majority of honest, connected authorities.
   tolerance: (n) => Math.floor((n - 1) / 2),
   genesisConsensus(authorities, blockPeriodMs) {

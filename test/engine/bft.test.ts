@@ -126,3 +126,13 @@ describe('Tendermint BFT', () => {
     expect(conflicts(net, [...Array(11).keys()])).toEqual([]);
   });
 });
+
+describe('Tendermint at scale', () => {
+  it('a 100-validator network decides blocks headless', { timeout: 120_000 }, () => {
+    const net = new Network({ protocol: 'bft', nodes: 100, seed: 1, actors: [...WORKLOAD_ACTORS], traceMessages: false, traceRetain: 1_000 });
+    scheduleTransfers(net, { count: 20, startMs: 1, endMs: 2_000 });
+    const result = net.runUntilHeight(3, { maxTimeMs: 60_000 });
+    expect(result.reason).toBe('reached');
+    expect(net.blockAt(57, 3)!.block.certificate.signatures.length).toBeGreaterThanOrEqual(67);
+  });
+});

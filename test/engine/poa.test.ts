@@ -225,3 +225,35 @@ describe('native verification in asynchronous hosts (WebCrypto)', () => {
     }
   });
 });
+
+describe('Byzantine authorities (within tolerance)', () => {
+  function faulty(behaviour: string, seed: number) {
+    const net = new Network({ protocol: 'poa', nodes: 4, seed, actors: [...WORKLOAD_ACTORS], byzantine: { 1: behaviour } });
+    scheduleTransfers(net, { count: 40, startMs: 1, endMs: 10_000 });
+    net.runUntilTime(20_000);
+    return net;
+  }
+  const honest = [0, 2, 3];
+
+  it('a silent authority misses its slots; the others go on and still finalise', () => {
+    const net = faulty('silent', 41);
+    const proposers = Array.from({ length: net.chainOf(0).headHeight }, (_, h) => net.blockAt(0, h + 1)!.block.header.proposer);
+    expect(proposers).not.toContain(net.nodeKeys[1]!.address);
+    expect(net.chainOf(0).finalizedHeight).toBeGreaterThan(5);
+  });
+
+  it('blocks with a false state root are rejected by every honest node', () => {
+    const net = faulty('invalid-blocks', 42);
+    const rejected = net.trace.events().filter((e) => e.type === 'block.reject' && e.reason === 'state-root-mismatch');
+    expect(new Set(rejected.map((e) => (e as { node: number }).node))).toEqual(new Set(honest));
+    expect(Math.min(...honest.map((n) => net.chainOf(n).finalizedHeight))).toBeGreaterThan(5);
+  });
+
+  it('an equivocating authority forks the chain, but honest nodes converge and never finalise different blocks', () => {
+    const net = faulty('equivocate', 43);
+    expect(net.trace.events().some((e) => e.type === 'block.orphan' && honest.includes(e.node))).toBe(true);
+    const height = Math.min(...honest.map((n) => net.chainOf(n).finalizedHeight));
+    expect(height).toBeGreaterThan(5);
+    for (let h = 1; h <= height; h++) expect(new Set(honest.map((n) => net.blockAt(n, h)!.block.hash)).size).toBe(1);
+  });
+});
