@@ -62,6 +62,7 @@ export function prepareRun(options: RunOptions, hooks: RunHooks = {}): PreparedR
     seed: options.seed,
     actors: [...WORKLOAD_ACTORS],
     traceRetain: hooks.keepFullTrace ? Number.POSITIVE_INFINITY : 100_000,
+    ...(options.params ? { protocolParams: options.params } : {}),
   });
   hooks.onNetwork?.(network);
   const faults = options.faults ? parseFaults(options.faults, options.nodes) : [];
@@ -77,7 +78,8 @@ export function prepareRun(options: RunOptions, hooks: RunHooks = {}): PreparedR
 /** The one-line command that replays a run. */
 export function replayCommand(options: RunOptions): string {
   const faults = options.faults ? ` --faults '${options.faults}'` : '';
-  return `npx ledgerlab run --protocol ${options.protocol} --nodes ${options.nodes} --seed ${options.seed} --blocks ${options.blocks} --txs ${options.txs}${faults}`;
+  const params = options.params ? ` --params '${JSON.stringify(options.params)}'` : '';
+  return `npx ledgerlab run --protocol ${options.protocol} --nodes ${options.nodes} --seed ${options.seed} --blocks ${options.blocks} --txs ${options.txs}${faults}${params}`;
 }
 
 /** Run a prepared network until every live node has `blocks` blocks, and report. */

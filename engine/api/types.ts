@@ -3,7 +3,7 @@
  * Nothing here holds functions or class instances, so structured clone and JSON both work.
  */
 
-import type { ProtocolName } from '../consensus/protocol.ts';
+import type { ProtocolName, ProtocolParam } from '../consensus/protocol.ts';
 import type { Violation } from '../checkers/index.ts';
 
 export type { ProtocolName, Violation };
@@ -24,6 +24,8 @@ export interface RunOptions {
   maxTimeMs?: number;
   /** A fault script (see engine/api/faults.ts), e.g. "@2s crash 1; @6s restart 1". */
   faults?: string;
+  /** Protocol parameters, e.g. { hashShares: [0.6, 0.2, 0.2] } for a proof-of-work attacker. */
+  params?: Record<string, ProtocolParam>;
 }
 
 export interface RunReport {

@@ -128,7 +128,8 @@ export class CheckerSet {
       if (!known) {
         this.finalizedHash.set(h, { hash: stored.block.hash, root: stored.state.root, node });
       } else if (known.hash !== stored.block.hash) {
-        if (this.network.protocol === 'pow' && !this.honest(known.node)) continue;
+        // The same node changing its mind is reported as confirmed-reverted, not as disagreement.
+        if (known.node === node || (this.network.protocol === 'pow' && !this.honest(known.node))) continue;
         this.violation('agreement', `nodes ${known.node} and ${node} finalised different blocks at height ${h} (${known.hash.slice(0, 10)} vs ${stored.block.hash.slice(0, 10)})`, `agreement:${h}`);
       } else if (known.root !== stored.state.root) {
         this.violation('state-agreement', `nodes ${known.node} and ${node} have different state roots for block ${h}`, `state:${h}`);

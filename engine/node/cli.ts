@@ -8,7 +8,7 @@ import { integerFlag, parse, UsageError, defaultIo, type Io } from './cli-suppor
 import { fuzzCommand } from './fuzz-cli.ts';
 import { experimentCommand } from './experiment-cli.ts';
 import { LedgerlabError, parseFaults, runNetwork, type Network, type RunOptions, type RunReport } from '../api/index.ts';
-import { PROTOCOLS } from '../consensus/index.ts';
+import { PROTOCOLS, type ProtocolParam } from '../consensus/index.ts';
 import { Trace } from '../sim/trace.ts';
 import { useNativeCrypto } from './native-crypto.ts';
 
@@ -22,7 +22,7 @@ Commands:
 
 Run "ledgerlab <command> --help" for a command's options.`;
 
-const RUN_USAGE = `Usage: ledgerlab run [--protocol P] [--nodes N] [--seed S] [--blocks B] [--txs T] [--faults SPEC] [--json] [--trace FILE]
+const RUN_USAGE = `Usage: ledgerlab run [--protocol P] [--nodes N] [--seed S] [--blocks B] [--txs T] [--faults SPEC] [--params JSON] [--json] [--trace FILE]
 
   --protocol P   consensus protocol: ${Object.keys(PROTOCOLS).join(', ')} (default poa)
   --nodes N      number of nodes, 1-2000 (default 4)
@@ -35,6 +35,8 @@ const RUN_USAGE = `Usage: ledgerlab run [--protocol P] [--nodes N] [--seed S] [-
                  latency MS[+JITTER] [A-B] | drop RATE [A-B] | dup RATE [A-B]
                  byzantine N BEHAVIOUR | honest N
                  e.g. --faults "@2s crash 1; @6s restart 1; @3s partition 0,1|2,3; @8s heal"
+  --params JSON  protocol parameters, e.g. '{"hashShares":[0.6,0.2,0.2]}' (a PoW attacker with 60%),
+                 '{"electionTimeoutMinMs":150,"electionTimeoutMaxMs":300}' (Raft), '{"confirmations":6}'
   --trace FILE   write every trace event to FILE as JSON lines
   --max-events N stop with an error after N simulator events (default 50000000)
 
@@ -86,6 +88,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       json: { type: 'boolean' },
       trace: { type: 'string' },
       faults: { type: 'string' },
+      params: { type: 'string' },
       'max-events': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -105,6 +108,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     txs: integerFlag(values.txs, 'txs', 100, 0, 10_000_000, RUN_USAGE),
     maxEvents: integerFlag(values['max-events'], 'max-events', 50_000_000, 1, Number.MAX_SAFE_INTEGER, RUN_USAGE),
     ...(values.faults !== undefined ? { faults: values.faults } : {}),
+    ...(values.params !== undefined ? { params: parseParams(values.params) } : {}),
   };
   if (options.faults !== undefined) {
     try {
@@ -120,6 +124,21 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   if (!report.reachedTarget) io.err(`ledgerlab: the network did not reach height ${options.blocks} (it stopped at ${report.height}, seed ${options.seed}). Replay: ${report.replay}`);
   if (report.violations.length > 0) io.err(`ledgerlab: ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'} (seed ${options.seed}). Replay: ${report.replay}`);
   return report.reachedTarget && report.violations.length === 0 ? 0 : 1;
+}
+
+function parseParams(text: string): Record<string, ProtocolParam> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--params must be a JSON object, e.g. '{"hashShares":[0.6,0.2,0.2]}': ${(error as Error).message}.\n\n${RUN_USAGE}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--params must be a JSON object, e.g. '{"confirmations":6}'.\n\n${RUN_USAGE}`);
+  for (const [key, value] of Object.entries(parsed)) {
+    const ok = typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
+    if (!ok) throw new UsageError(`--params: "${key}" must be a number, string, boolean or list of numbers.\n\n${RUN_USAGE}`);
+  }
+  return parsed as Record<string, ProtocolParam>;
 }
 
 async function writeTrace(path: string, network: Network): Promise<void> {

@@ -70,11 +70,13 @@ describe('the checkers can fail', () => {
     const net = new Network({ protocol: 'poa', nodes: 4, seed: 1 });
     const checkers = new CheckerSet(net, 'npx ledgerlab run --seed 1');
     net.runUntilHeight(8);
-    // Forge a divergent finalized block on node 3's disk, then let it announce finality.
-    const chain = net.chainOf(3);
+    // Forge a divergent finalized block on another node's disk than the first to finalise it, then let it announce finality.
+    const firstNode = net.trace.events().find((e) => e.type === 'block.finalize' && e.height >= 2)!;
+    const victim = ((firstNode as { node: number }).node + 1) % 4;
+    const chain = net.chainOf(victim);
     const original = chain.canonicalAt(2)!.block;
     chain.overwriteForDemo(2, makeBlock({ ...original.header, timestampMs: original.header.timestampMs + 1 }, original.txs, original.certificate));
-    net.sim.record({ type: 'block.finalize', node: 3, height: 2, hash: chain.canonicalAt(2)!.block.hash });
+    net.sim.record({ type: 'block.finalize', node: victim, height: 2, hash: chain.canonicalAt(2)!.block.hash });
     const violations = checkers.finish();
     expect(violations.map((v) => v.checker)).toContain('agreement');
     const event = net.trace.events().find((e) => e.type === 'violation');
@@ -113,5 +115,22 @@ describe('the election experiment (Raft §9.3)', () => {
     expect(ample!.capped).toBe(0);
     expect(ample!.maxMs).toBeLessThan(1_500);
     expect(ample!.medianMs).toBeGreaterThanOrEqual(75); // at least half the minimum timeout, as the paper notes
+  });
+});
+
+describe('protocol parameters from the CLI', () => {
+  it('--params gives a proof-of-work attacker 60% of the hash power; withholding reverts confirmed blocks and is caught', async () => {
+    const { code, out, err } = await cli('run', '--protocol', 'pow', '--nodes', '4', '--seed', '2', '--blocks', '30', '--txs', '20', '--json', '--params', '{"hashShares":[0.6,0.2,0.1,0.1],"confirmations":3}', '--faults', '@0s byzantine 0 withhold');
+    expect(code).toBe(1);
+    expect(JSON.parse(out).violations.map((v: { checker: string }) => v.checker)).toContain('confirmed-reverted');
+    expect(err).toMatch(/--params '\{"hashShares":\[0.6,0.2,0.1,0.1\],"confirmations":3\}'/);
+  });
+
+  it('rejects --params that are not a JSON object of simple values', async () => {
+    for (const bad of ['[1]', '{"x":{"y":1}}', 'not json']) {
+      const { code, err } = await cli('run', '--params', bad);
+      expect(code, bad).toBe(2);
+      expect(err).toMatch(/--params/);
+    }
   });
 });
