@@ -19,6 +19,7 @@ import type { Authority, ConsensusNode, NetMessage, NodeSetup, NodeStatus } from
 const SYNC_BATCH = 64;
 const SYNC_TIMEOUT_MS = 1_000;
 const SYNC_ATTEMPTS = 3;
+const REBROADCAST_MAX = 64;
 
 export abstract class LedgerNode implements ConsensusNode {
   readonly ledger: NodeLedger;
@@ -26,6 +27,10 @@ export abstract class LedgerNode implements ConsensusNode {
   protected readonly relay: boolean;
   private syncing: { peer: NodeId; timer: number; attempts: number } | undefined;
   protected behaviour: string | undefined;
+  /** How often pending client transactions are spread again (protocol param rebroadcastMs; 0 = never). */
+  private readonly rebroadcastMs: number;
+  /** When each transaction a client handed to this node was last spread. */
+  private readonly spreadAt = new Map<string, number>();
 
   constructor(
     protected readonly ctx: NodeContext<NetMessage>,
@@ -44,6 +49,8 @@ export abstract class LedgerNode implements ConsensusNode {
       ...(setup.contracts ? { contracts: setup.contracts } : {}),
     });
     this.relay = ctx.peers.length < ctx.nodeCount - 1;
+    const rebroadcastMs = setup.params.rebroadcastMs;
+    this.rebroadcastMs = typeof rebroadcastMs === 'number' && rebroadcastMs >= 0 ? rebroadcastMs : 3_000;
   }
 
   /** Send to every peer except the one it came from. */
@@ -139,6 +146,7 @@ export abstract class LedgerNode implements ConsensusNode {
 
   start(): void {
     this.onStart();
+    if (this.rebroadcastMs > 0) this.ctx.setTimer('rebroadcast', this.rebroadcastMs);
     // A restarted node may have missed blocks: ask a peer what it has.
     if (this.syncOnRestart() && this.ctx.incarnation > 0 && this.ctx.peers.length > 0) this.requestSync(this.ctx.random.pick(this.ctx.peers));
   }
@@ -173,11 +181,43 @@ export abstract class LedgerNode implements ConsensusNode {
 
   submitFromClient(tx: SignedTx): AdmitResult {
     const result = this.ledger.submit(tx);
-    if (result.ok) this.ctx.broadcast({ type: 'tx', tx });
+    if (result.ok) {
+      this.spreadAt.set(tx.hash, this.ctx.now());
+      this.ctx.broadcast({ type: 'tx', tx });
+    }
     return result;
   }
 
+  /**
+   * Transactions a client handed to this node are spread again every few seconds while still
+   * pending (as Ethereum clients rebroadcast their local transactions): one given to a node that
+   * was cut off, or to a follower whose leader missed it, still reaches whoever builds the next
+   * block once the network heals. Transactions heard from peers are their senders' business.
+   */
+  private rebroadcast(): void {
+    if (this.spreadAt.size === 0) return;
+    const now = this.ctx.now();
+    let sent = 0;
+    for (const [hash, last] of [...this.spreadAt]) {
+      if (!this.ledger.mempool.has(hash)) {
+        this.spreadAt.delete(hash);
+        continue;
+      }
+      if (sent >= REBROADCAST_MAX || now - last < this.rebroadcastMs) continue;
+      const tx = this.ledger.mempool.get(hash);
+      if (!tx) continue;
+      this.spreadAt.set(hash, now);
+      this.ctx.broadcast({ type: 'tx', tx });
+      sent++;
+    }
+  }
+
   onTimer(name: string, data: unknown): void {
+    if (name === 'rebroadcast') {
+      this.rebroadcast();
+      this.ctx.setTimer('rebroadcast', this.rebroadcastMs);
+      return;
+    }
     if (name === 'sync-timeout') {
       const attempts = this.syncing?.attempts ?? 0;
       const failed = this.syncing?.peer;

@@ -129,6 +129,8 @@ export class BftNode extends LedgerNode {
   /** What this validator last sent per message kind, re-sent by the gossip timer. */
   private readonly outbox = new Map<string, BftMessage>();
   private futureSenders = new Set<number>();
+  /** The highest height each validator has been heard working on. */
+  private readonly peerHeights = new Map<number, number>();
   /** Equivocation bookkeeping: (height, round, value, voter) already backed. */
   private readonly supported = new Set<string>();
   /** Between a decision and the next height's first round (timeoutCommit): collect, do not act. */
@@ -331,6 +333,15 @@ export class BftNode extends LedgerNode {
    */
   private regossip(): void {
     if (this.behaviour === 'silent') return;
+    // Peers still working on a height we have decided get the decided blocks, certificates
+    // included (CometBFT's catch-up gossip): their own round may never end otherwise.
+    const chain = this.ledger.chain;
+    for (const [peer, height] of this.peerHeights) {
+      if (height >= this.disk.height || height < 1) continue;
+      const blocks: Block[] = [];
+      for (let h = height; h <= Math.min(chain.headHeight, height + 7); h++) blocks.push(chain.canonicalAt(h)!.block);
+      if (blocks.length > 0) this.ctx.send(peer, { type: 'sync.blocks', blocks, more: false });
+    }
     for (const message of this.outbox.values()) {
       if (message.height !== this.disk.height) continue;
       this.ctx.broadcast(message);
@@ -391,6 +402,7 @@ export class BftNode extends LedgerNode {
   }
 
   private handle(sender: number, m: BftMessage): void {
+    if (sender !== this.index && m.height > (this.peerHeights.get(sender) ?? 0)) this.peerHeights.set(sender, m.height);
     if (m.height < this.disk.height) return;
     if (m.height > this.disk.height) {
       if (this.future.length < MAX_FUTURE_MESSAGES) this.future.push(m);

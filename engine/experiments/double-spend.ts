@@ -166,7 +166,8 @@ export class DoubleSpendRace {
       traceMessages: false,
       traceRetain: 256,
       actors: [{ name: 'payer', balance: AMOUNT * capacity }, { name: 'merchant' }, { name: 'accomplice' }],
-      protocolParams: { hashShares: [...Array.from({ length: HONEST_MINERS }, () => honestShare), 0, q], retargetInterval: 0 },
+      // No rebroadcast: the race of §11 is between chains, and the payments are handed to every node directly.
+      protocolParams: { hashShares: [...Array.from({ length: HONEST_MINERS }, () => honestShare), 0, q], retargetInterval: 0, rebroadcastMs: 0 },
     });
     this.net.makeByzantine(ATTACKER, 'double-spend');
     this.attacker = this.net.node(ATTACKER) as PowNode;

@@ -36,6 +36,10 @@ export class Mempool {
     return this.byHash.has(hash);
   }
 
+  get(hash: Hash): SignedTx | undefined {
+    return this.byHash.get(hash)?.tx;
+  }
+
   /** Pending transactions in arrival order. */
   list(): SignedTx[] {
     return [...this.byHash.values()].sort((a, b) => a.arrival - b.arrival).map((e) => e.tx);
