@@ -61,6 +61,13 @@ export default defineConfig(
     files: ['electron/**', 'scripts/**', 'bin/**', 'test/**', 'bench/**', 'engine/node/**', '*.config.{js,ts}'],
     languageOptions: { globals: { ...globals.node } },
   },
+  // Contract tests run in Node with the harness's globals, typed by contracts/testing.d.ts,
+  // which plain JS can only reference with a triple-slash directive.
+  {
+    files: ['contracts/**/*.test.js'],
+    languageOptions: { globals: { describe: 'readonly', it: 'readonly', test: 'readonly', expect: 'readonly', lab: 'readonly' } },
+    rules: { '@typescript-eslint/triple-slash-reference': 'off' },
+  },
   // Layering.
   {
     files: ['engine/**/*.ts'],

@@ -14,13 +14,13 @@
  * Used by `ledgerlab test` and `ledgerlab call` (engine/node/contract-cli.ts); pure, so the
  * studio's worker can use it too. File access is injected (`load`).
  */
-import { LedgerlabError } from '../core/assert.ts';
+import { invariant, LedgerlabError } from '../core/assert.ts';
 import type { Hash } from '../core/hash.ts';
 import { isAddress, type Address } from '../core/keys.ts';
-import { contractAddress, type ContractExecutor } from '../ledger/execute.ts';
+import type { ContractExecutor } from '../ledger/execute.ts';
 import type { IdentityKind, Receipt, SignedTx, TxPayload } from '../ledger/types.ts';
 import type { ContractVM } from '../vm/vm.ts';
-import { Network } from './network.ts';
+import { Network, type Actor } from './network.ts';
 
 /** An actor: a name, or a name with a kind and an opening balance. */
 export type LabActor = string | { name: string; kind?: IdentityKind; balance?: number };
@@ -71,6 +71,17 @@ const DEFAULT_BALANCE = 1_000_000;
 /** Blocks a transaction may wait for inclusion before the lab gives up. */
 const INCLUSION_BLOCKS_MAX = 30;
 const EVENTS_PER_WAIT_MAX = 1_000_000;
+
+/** A deploy that did not succeed: the error says why; the receipt has the details. */
+export class LabDeployError extends LedgerlabError {
+  override name = 'LabDeployError';
+  constructor(
+    message: string,
+    readonly receipt: LabReceipt,
+  ) {
+    super('lab-deploy-failed', message);
+  }
+}
 
 let sharedVm: Promise<ContractVM> | undefined;
 
@@ -145,14 +156,13 @@ export class ContractLab {
   /** Deploy a contract from its source text (`name` is how errors refer to it: "name.js:3:5"). */
   deploySource(source: string, initArgs: unknown = null, options: TxOptions & { name?: string } = {}): DeployedContract {
     const name = options.name ?? 'contract';
-    const from = options.from ?? this.defaultSender;
-    const nonce = this.network.actor(this.actorName(from)).nextNonce;
     const payload: TxPayload = { type: 'contract.deploy', source, initArgs, value: options.value ?? 0, name };
-    const receipt = this.include(payload, from, options, `deploy of ${name}.js`);
+    const receipt = this.include(payload, options.from ?? this.defaultSender, options, `deploy of ${name}.js`);
     if (receipt.status !== 'ok') {
-      throw new LedgerlabError('lab-deploy-failed', `deploy of ${name}.js ${receipt.status}: ${receipt.error ?? 'no error message'}${logsNote(receipt.logs)}`);
+      throw new LabDeployError(`deploy of ${name}.js failed: ${receipt.error ?? receipt.status}${logsNote(receipt.logs)}`, receipt);
     }
-    return Object.freeze({ address: receipt.contract ?? contractAddress(this.address(from), nonce), name, receipt });
+    invariant(receipt.contract !== undefined, 'a successful deploy has a contract address in its receipt');
+    return Object.freeze({ address: receipt.contract, name, receipt });
   }
 
   /**
@@ -176,7 +186,7 @@ export class ContractLab {
       ...(options.gasLimit !== undefined ? { gasLimit: options.gasLimit } : {}),
     });
     if (result.status !== 'ok') {
-      throw new LedgerlabError('lab-query-failed', `query ${this.label(contract)}.${method}() ${result.status}: ${result.error ?? 'no error message'}${logsNote(result.logs)}`);
+      throw new LedgerlabError('lab-query-failed', `query ${this.label(contract)}.${method}() failed: ${result.error ?? result.status}${logsNote(result.logs)}`);
     }
     return result.returnValue;
   }
@@ -242,16 +252,18 @@ export class ContractLab {
     return typeof ref === 'object' ? ref.name : ref.slice(0, 10);
   }
 
-  private actorName(from: string): string {
+  /** The actor that signs for `from` (a name or an actor's address): the lab holds only its actors' keys. */
+  private signer(from: string): Actor {
     const actor = this.network.actorList().find((a) => a.name === from || a.key.address === from);
-    if (!actor) this.network.actor(from); // throws: unknown actor, with the list
-    return actor!.name;
+    if (actor) return actor;
+    const known = this.network.actorList().map((a) => a.name).join(', ');
+    throw new LedgerlabError('unknown-actor', `no actor named "${from}" to sign with.`, `The lab can sign for its actors: ${known}.`);
   }
 
   /** Sign, submit, and run until the transaction is in a block on every node. */
   private include(payload: TxPayload, from: string, options: Omit<TxOptions, 'from' | 'value'>, what: string): LabReceipt {
     const net = this.network;
-    const signer = net.actor(this.actorName(from));
+    const signer = this.signer(from);
     const tx: SignedTx = net.sign(signer.name, payload, {
       fee: options.fee ?? 0,
       ...(options.gasLimit !== undefined ? { gasLimit: options.gasLimit } : {}),

@@ -129,7 +129,7 @@ function applyContractTx(afterFee: LedgerState, tx: SignedTx, env: BlockEnv, bas
   let deployedAt: Address | undefined;
   if (payload.type === 'contract.deploy') {
     deployedAt = contractAddress(body.from, body.nonce);
-    request = { kind: 'deploy', sender: body.from, contract: deployedAt, source: payload.source, initArgs: payload.initArgs ?? null, value: payload.value, gasLimit: body.gasLimit, txHash: tx.hash, block };
+    request = { kind: 'deploy', sender: body.from, contract: deployedAt, source: payload.source, initArgs: payload.initArgs ?? null, value: payload.value, gasLimit: body.gasLimit, txHash: tx.hash, block, ...(payload.name !== undefined ? { name: payload.name } : {}) };
   } else if (payload.type === 'contract.call') {
     request = { kind: 'call', sender: body.from, contract: payload.contract, method: payload.method, args: payload.args ?? null, value: payload.value, gasLimit: body.gasLimit, txHash: tx.hash, block };
   } else {

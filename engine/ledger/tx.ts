@@ -121,6 +121,9 @@ function payloadProblem(payload: TxPayload | undefined): string | undefined {
       if (typeof payload.source !== 'string' || payload.source.length === 0) return 'contract source is empty';
       if (payload.source.length > LEDGER_LIMITS.maxContractSourceBytes) return `contract source exceeds ${LEDGER_LIMITS.maxContractSourceBytes} bytes`;
       if (!Number.isSafeInteger(payload.value) || payload.value < 0) return 'deploy value must be a non-negative integer';
+      if (payload.name !== undefined && (typeof payload.name !== 'string' || payload.name.length === 0 || payload.name.length > LEDGER_LIMITS.maxContractNameLength)) {
+        return `contract name must be 1 to ${LEDGER_LIMITS.maxContractNameLength} characters (e.g. "token")`;
+      }
       return undefined;
     case 'contract.call':
       if (!isAddress(payload.contract)) return 'call.contract must be an address';

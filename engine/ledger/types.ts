@@ -13,7 +13,8 @@ export type TxPayload =
   | { type: 'identity.register'; name: string; kind: IdentityKind }
   | { type: 'credential.issue'; subject: Address; credentialType: string; claims: Record<string, unknown> }
   | { type: 'credential.revoke'; credentialId: Hash }
-  | { type: 'contract.deploy'; source: string; initArgs: unknown; value: number }
+  /** `name` (optional, e.g. "token") is how errors refer to the code: "token.js:14:7". */
+  | { type: 'contract.deploy'; source: string; initArgs: unknown; value: number; name?: string }
   | { type: 'contract.call'; contract: Address; method: string; args: unknown; value: number };
 
 export type TxType = TxPayload['type'];
@@ -131,6 +132,7 @@ export const NATIVE_GAS = {
 export const LEDGER_LIMITS = {
   maxTxsPerBlock: 1_000,
   maxNameLength: 80,
+  maxContractNameLength: 64,
   maxCredentialTypeLength: 64,
   maxClaimsBytes: 4_096,
   maxContractSourceBytes: 256 * 1024,

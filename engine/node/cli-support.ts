@@ -22,6 +22,15 @@ export function parse<const O extends NonNullable<ParseArgsConfig['options']>>(a
   }
 }
 
+/** Like {@link parse}, for commands that also take positional arguments (files, names). */
+export function parseWithPositionals<const O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true } as const);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
+  }
+}
+
 export function integerFlag(value: string | undefined, name: string, fallback: number, min: number, max: number, usage: string): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}".\n\n${usage}`);

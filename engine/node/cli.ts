@@ -6,7 +6,9 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { integerFlag, parse, UsageError, defaultIo, type Io } from './cli-support.ts';
 import { fuzzCommand } from './fuzz-cli.ts';
+import { scenarioCommand } from './scenario-cli.ts';
 import { experimentCommand } from './experiment-cli.ts';
+import { callCommand, testCommand } from './contract-cli.ts';
 import { LedgerlabError, parseFaults, runNetwork, type Network, type RunOptions, type RunReport } from '../api/index.ts';
 import { PROTOCOLS, type ProtocolParam } from '../consensus/index.ts';
 import { Trace } from '../sim/trace.ts';
@@ -18,7 +20,10 @@ const USAGE = `Usage: ledgerlab <command> [options]
 Commands:
   run      Run a simulated ledger network headless and report the outcome.
   fuzz     Run many seeds with random faults and check every safety and progress property.
-  experiment  Run a reproducible experiment against published numbers (double-spend).
+  experiment  Run a reproducible experiment against published numbers (double-spend, election).
+  call     Deploy a contract file on a fresh network, call one method and print the receipt.
+  test     Run contract tests (*.test.js next to the contracts, default contracts/).
+  scenario Play a service story step by step and check it (scenario run FILE, scenario test DIR).
 
 Run "ledgerlab <command> --help" for a command's options.`;
 
@@ -50,10 +55,16 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     switch (command) {
       case 'run':
         return await runCommand(rest, io);
+      case 'scenario':
+        return await scenarioCommand(rest, io);
       case 'fuzz':
         return await fuzzCommand(rest, io);
       case 'experiment':
         return await experimentCommand(rest, io);
+      case 'call':
+        return await callCommand(rest, io);
+      case 'test':
+        return await testCommand(rest, io);
       case undefined:
       case '--help':
       case '-h':

@@ -3,7 +3,7 @@
  * every export of the runtime "ledger" module, and type-check real contracts (JS with
  * checkJs, and TS) without errors while catching misuse.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,8 @@ function diagnostics(files: Record<string, string>, strict = true): string[] {
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
     lib: ['lib.es2022.d.ts'], types: [], strict, noEmit: true, allowJs: true, checkJs: true,
+    // Contracts and contract tests are ES modules even without an import (Node and the VM load them so).
+    moduleDetection: ts.ModuleDetectionKind.Force,
   };
   const all: Record<string, string> = { '/contracts/ledger.d.ts': DTS, ...files };
   const host = ts.createCompilerHost(options);
@@ -65,6 +67,14 @@ export function pay(args: { to: string; amount: number }): number {
   return credit + balanceOf(ctx.self) + ctx.randomInt(6);
 }`;
     expect(diagnostics({ '/contracts/pay.ts': typescript })).toEqual([]);
+  });
+
+  it('type-checks the contract library with it, and the contract tests with contracts/testing.d.ts', () => {
+    const dir = fileURLToPath(new URL('../../contracts/', import.meta.url));
+    const files: Record<string, string> = { '/contracts/testing.d.ts': readFileSync(dir + 'testing.d.ts', 'utf8') };
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.js'))) files[`/contracts/${name}`] = readFileSync(dir + name, 'utf8');
+    expect(Object.keys(files).filter((f) => f.endsWith('.test.js')).length).toBeGreaterThanOrEqual(7);
+    expect(diagnostics(files, false)).toEqual([]);
   });
 
   it('catches misuse in the editor', () => {

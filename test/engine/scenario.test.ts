@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { LedgerlabError } from '../../engine/core/assert.ts';
+import { loadScenario, ScenarioError } from '../../engine/scenario/load.ts';
+import { ScenarioPlayer } from '../../engine/scenario/player.ts';
+import { main } from '../../engine/node/cli.ts';
+import { useNativeCrypto } from '../../engine/node/native-crypto.ts';
+
+beforeAll(() => useNativeCrypto());
+
+const FILE = new URL('../../contracts/scenarios/identities.yaml', import.meta.url).pathname;
+const TEXT = readFileSync(FILE, 'utf8');
+
+function problemsOf(text: string): string {
+  try {
+    loadScenario(text, 'story.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as Error).message;
+  }
+  return '';
+}
+
+describe('scenario files', () => {
+  it('load the identities story', () => {
+    const scenario = loadScenario(TEXT, FILE);
+    expect(scenario.steps.length).toBe(5);
+    expect(scenario.actors.map((a) => a.kind)).toEqual(['organisation', 'person', 'organisation', 'device']);
+  });
+
+  it('point at the file, line and column of a mistake, and say how to fix it', () => {
+    expect(problemsOf(TEXT.replace('kind: person', 'kind: human'))).toMatch(/^story\.yaml:\d+:\d+: actors\.1\.kind: kind is person, organisation or device/);
+    expect(problemsOf(TEXT.replace('to: sam,', 'to: samm,'))).toMatch(/story\.yaml:\d+:\d+: unknown actor "samm": define it under actors \(known: council, sam, cafe, meter\)/);
+    expect(problemsOf(TEXT.replace('credential: residency, as: cafe', 'credential: residence, as: cafe'))).toMatch(/no earlier transaction is named "residence": add "as: residence"/);
+    expect(problemsOf(TEXT.replace('    narration: |\n      Sam, the cafe', '    narrate: |\n      Sam, the cafe'))).toMatch(/unknown field "narrate": remove it or check the spelling/);
+    expect(problemsOf(TEXT.replace('balance: 500 }', 'balance: 12.5 }'))).toMatch(/amounts are whole numbers/);
+    expect(problemsOf(TEXT.replace('  - title: Everyone has an identity', '  - title Everyone: has: an identity'))).toMatch(/story\.yaml:\d+:\d+: YAML syntax/);
+    expect(problemsOf(TEXT.replace('status: { tx: meter-float, is: ok }', 'status: { tx: meter-float, is: fine }'))).toMatch(/steps\.0\.expect\.0\.status\.is: Invalid option/);
+    expect(problemsOf('hello')).toMatch(/a scenario is a YAML mapping/);
+  });
+
+  it('survive a fuzz of mutated files: a located error or a clean run, never a crash', () => {
+    const lines = TEXT.split('\n');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: lines.length - 1 }), fc.integer({ min: 0, max: 5 }), fc.string({ maxLength: 6 }), (line, kind, junk) => {
+        const mutated = [...lines];
+        const target = mutated[line]!;
+        if (kind === 0) mutated.splice(line, 1);
+        else if (kind === 1) mutated[line] = target.replace(/\d+/, '-7');
+        else if (kind === 2) mutated[line] = target + junk;
+        else if (kind === 3) mutated[line] = target.replace(/: /, ':');
+        else if (kind === 4) mutated[line] = ' ' + target;
+        else mutated[line] = target.replace(/[a-z]+/, junk);
+        let scenario;
+        try {
+          scenario = loadScenario(mutated.join('\n'), 'm.yaml');
+        } catch (error) {
+          expect(error).toBeInstanceOf(ScenarioError);
+          expect((error as Error).message).toMatch(/^m\.yaml:\d+:\d+: /);
+          return;
+        }
+        try {
+          new ScenarioPlayer(scenario).playAll();
+        } catch (error) {
+          expect(error).toBeInstanceOf(LedgerlabError);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('the scenario player', () => {
+  it('plays every step with records: transactions, plain-language changes, trace slice, checks', () => {
+    const player = new ScenarioPlayer(loadScenario(TEXT));
+    const [first, second, third] = player.playAll();
+    expect(first!.transactions[0]).toMatchObject({ name: 'meter-float', by: 'council', status: 'ok' });
+    expect(first!.changes).toContain("Parking meter 7's balance went from 0 to 10");
+    expect(second!.changes).toEqual(['Riverside Council issued Sam Okafor a "resident" credential']);
+    expect(third!.transactions[0]!.receipt!.error).toBe('only the issuer can revoke a credential');
+    expect(first!.trace.counts['block.propose']).toBeGreaterThan(0);
+    expect(player.history().every((r) => r.checks.every((c) => c.passed))).toBe(true);
+  });
+
+  it('goes back and forth deterministically: replaying gives the same records and trace', () => {
+    const player = new ScenarioPlayer(loadScenario(TEXT), { protocol: 'raft' });
+    const all = JSON.stringify(player.playAll());
+    const hash = player.net.trace.hash();
+    player.prev();
+    expect(player.position).toBe(4);
+    player.goTo(2);
+    expect(player.position).toBe(2);
+    player.playAll();
+    expect(JSON.stringify(player.history())).toBe(all);
+    expect(player.net.trace.hash()).toBe(hash);
+  });
+
+  it('prints the JSON report, and exits 1 naming the step and check that failed', async () => {
+    const run = async (file: string) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['scenario', 'run', file, '--json'], { out: (t) => out.push(t), err: (t) => err.push(t) });
+      return { code, report: JSON.parse(out.join('')), err: err.join('\n') };
+    };
+    const good = await run(FILE);
+    expect(good.code).toBe(0);
+    expect(good.report).toMatchObject({ title: 'Identities for people, organisations and things', checks: { passed: 12, failed: 0 }, failures: [] });
+    expect(good.report.stateRoot).toMatch(/^[0-9a-f]{64}$/);
+    expect(good.report.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    const dir = mkdtempSync(join(tmpdir(), 'story-'));
+    const wrong = join(dir, 'wrong.yaml');
+    writeFileSync(wrong, TEXT.replace('balance: { actor: cafe, equals: 525 }', 'balance: { actor: cafe, equals: 999 }'));
+    const bad = await run(wrong);
+    expect(bad.code).toBe(1);
+    expect(bad.report.checks).toEqual({ passed: 11, failed: 1 });
+    expect(bad.err).toMatch(/step 5 "The network keeps the record even when a node fails": balance of cafe = 999 \(cafe holds 525\)/);
+  });
+});
