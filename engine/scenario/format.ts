@@ -55,7 +55,7 @@ export const ExpectSpec = z.union(
   [
     z.strictObject({ balance: z.strictObject({ actor: id, equals: amount.optional(), atLeast: amount.optional(), atMost: amount.optional() }) }),
     z.strictObject({ status: z.strictObject({ tx: txRef, is: z.enum(['ok', 'reverted', 'out_of_gas', 'out_of_memory', 'invalid', 'rejected']) }) }),
-    z.strictObject({ query: z.strictObject({ contract: id, method: z.string(), args: json.optional(), equals: json }) }),
+    z.strictObject({ query: z.strictObject({ contract: id, method: z.string(), args: json.optional(), equals: json.optional(), matches: z.record(z.string(), json).optional() }) }),
     z.strictObject({ event: z.strictObject({ tx: txRef, name: z.string(), data: json.optional() }) }),
     z.strictObject({ credential: z.strictObject({ actor: id, type: z.string(), valid: z.boolean() }) }),
     z.strictObject({ sees: z.strictObject({ actor: id, tx: txRef, can: z.boolean() }) }),

@@ -181,7 +181,10 @@ function checkMeaning(s: Scenario, at: (path: Path, message: string) => Scenario
           problems.push(at([...base, 'balance'], 'a balance check needs equals, atLeast or atMost'));
         }
       } else if ('status' in check) needTx(check.status.tx, [...base, 'status', 'tx']);
-      else if ('query' in check) needContract(check.query.contract, [...base, 'query', 'contract']);
+      else if ('query' in check) {
+        needContract(check.query.contract, [...base, 'query', 'contract']);
+        if (check.query.equals === undefined && check.query.matches === undefined) problems.push(at([...base, 'query'], 'a query check needs equals (the whole result) or matches (some of its fields)'));
+      }
       else if ('event' in check) needTx(check.event.tx, [...base, 'event', 'tx']);
       else if ('credential' in check) needActor(check.credential.actor, [...base, 'credential', 'actor']);
       else if ('intact' in check) {

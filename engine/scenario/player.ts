@@ -148,6 +148,14 @@ export class ScenarioPlayer {
     return this.contractAddresses.get(actorOrContract) ?? this.network.addressOf(actorOrContract);
   }
 
+  /** "@sam" in contract arguments stands for Sam's address, "@sla" for a contract's. */
+  private resolveRefs(value: unknown): unknown {
+    if (typeof value === 'string' && /^@[a-z][a-z0-9-]*$/.test(value)) return this.addressOf(value.slice(1));
+    if (Array.isArray(value)) return value.map((v) => this.resolveRefs(v));
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.resolveRefs(v)]));
+    return value;
+  }
+
   private reset(): void {
     const { scenario } = this;
     this.records = [];
@@ -179,7 +187,7 @@ export class ScenarioPlayer {
       if (source === undefined) throw new LedgerlabError('scenario-missing-contract', `no source for contract "${contract.id}" (${contract.path}).`, 'Check the path: it is relative to the scenario file.');
       const deployer = this.network.actor(contract.deployer);
       const address = contractAddress(deployer.key.address, deployer.nextNonce);
-      pending.push(this.submit(contract.deployer, { type: 'contract.deploy', source, initArgs: contract.init ?? null, value: 0 }));
+      pending.push(this.submit(contract.deployer, { type: 'contract.deploy', source, initArgs: this.resolveRefs(contract.init ?? null), value: 0, name: contract.path.split('/').pop()! }));
       this.contractAddresses.set(contract.id, address);
       this.names.set(address, contract.id);
     }
@@ -283,7 +291,7 @@ export class ScenarioPlayer {
     }
     if ('call' in action) {
       const { by, contract, method, args, value, as } = action.call;
-      return this.track(this.submit(by, { type: 'contract.call', contract: this.addressOf(contract), method, args: args ?? null, value: value ?? 0 }), by, as);
+      return this.track(this.submit(by, { type: 'contract.call', contract: this.addressOf(contract), method, args: this.resolveRefs(args ?? null), value: value ?? 0 }), by, as);
     }
     if ('issue' in action) {
       const { by, to, type, claims, as } = action.issue;
@@ -358,14 +366,18 @@ export class ScenarioPlayer {
       const broken = this.network.verifyChain(check.intact.node);
       return { check: `node ${check.intact.node}'s chain is ${check.intact.is ? 'intact' : 'broken'}`, passed: (broken === undefined) === check.intact.is, detail: broken ? `first broken link at block ${broken.height}: ${broken.detail}` : 'every hash link holds' };
     }
-    const { contract, method, args, equals } = check.query;
+    const { contract, method, args, equals, matches } = check.query;
     if (!this.options.contracts) return { check: `${contract}.${method}`, passed: false, detail: 'no contract VM' };
     const result = this.options.contracts.execute(
-      { kind: 'query', sender: this.network.actorList()[0]!.key.address, contract: this.addressOf(contract), method, args: args ?? null, gasLimit: 50_000_000, block: { height: this.network.commonHeight(), timeMs: this.network.now, parentHash: '0'.repeat(64), chainId: this.network.chainId } },
+      { kind: 'query', sender: this.network.actorList()[0]!.key.address, contract: this.addressOf(contract), method, args: this.resolveRefs(args ?? null), gasLimit: 50_000_000, block: { height: this.network.commonHeight(), timeMs: this.network.now, parentHash: '0'.repeat(64), chainId: this.network.chainId } },
       state,
     );
-    const passed = result.status === 'ok' && JSON.stringify(result.returnValue) === JSON.stringify(equals);
-    return { check: `${contract}.${method}(${JSON.stringify(args ?? null)}) = ${JSON.stringify(equals)}`, passed, detail: result.status === 'ok' ? `it is ${JSON.stringify(result.returnValue)}` : `${result.status}: ${result.error ?? ''}` };
+    const value = result.returnValue as Record<string, unknown> | null;
+    const passed =
+      result.status === 'ok' &&
+      (equals === undefined || JSON.stringify(value) === JSON.stringify(this.resolveRefs(equals))) &&
+      (matches === undefined || (value !== null && typeof value === 'object' && Object.entries(this.resolveRefs(matches) as Record<string, unknown>).every(([k, v]) => JSON.stringify(value[k]) === JSON.stringify(v))));
+    return { check: `${contract}.${method}(${JSON.stringify(args ?? null)}) ${equals !== undefined ? `= ${JSON.stringify(equals)}` : `has ${JSON.stringify(matches)}`}`, passed, detail: result.status === 'ok' ? `it is ${JSON.stringify(result.returnValue)}` : `${result.status}: ${result.error ?? ''}` };
   }
 
   /** The state diff in words a policy audience can read. */
@@ -385,8 +397,8 @@ export class ScenarioPlayer {
       if (key.startsWith('code:')) return [`contract ${name(key.slice(5))} was deployed`];
       if (key.startsWith('store:')) {
         const [, contract, ...rest] = key.split(':');
-        const field = rest.join(':');
-        return [`${name(contract!)} recorded ${field} = ${now ?? '(deleted)'}${was ? ` (was ${was})` : ''}`];
+        const readable = (text: string) => text.replace(/0x[0-9a-f]{40}/g, (address) => name(address));
+        return [`${name(contract!)} recorded ${readable(rest.join(':'))} = ${now === undefined ? '(deleted)' : readable(now)}${was === undefined ? '' : ` (was ${readable(was)})`}`];
       }
       return [];
     });
