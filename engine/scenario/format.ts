@@ -17,6 +17,8 @@ export const CredentialSpec = z.strictObject({
   type: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'credential types are lower-case words with dashes, e.g. "resident"' }),
   issuer: id,
   claims: z.record(z.string(), json).optional(),
+  /** A name for the issuing transaction, so a later step can revoke it. */
+  as: z.string().regex(/^[a-z][a-z0-9-]*$/).optional(),
 });
 
 export const ActorSpec = z.strictObject({

@@ -143,6 +143,7 @@ function checkMeaning(s: Scenario, at: (path: Path, message: string) => Scenario
     if (!known) problems.push(at(path, `no earlier transaction is named "${name}": add "as: ${name}" to the action that makes it, in this step or before`));
     else if (kind && known !== kind) problems.push(at(path, `"${name}" is not a credential issued with "issue:"`));
   };
+  s.actors.forEach((a, i) => a.credentials?.forEach((c, j) => nameTx(c.as, 'issue', ['actors', i, 'credentials', j, 'as'])));
   s.steps.forEach((step, i) => {
     (step.actions ?? []).forEach((action, j) => {
       const base: Path = ['steps', i, 'actions', j];

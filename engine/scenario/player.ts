@@ -176,10 +176,11 @@ export class ScenarioPlayer {
 
   /** Before step 1: credentials the actors already hold, and the contracts in place. */
   private prologue(): void {
-    const pending: Array<{ tx: SignedTx; admit: AdmitResult }> = [];
+    const pending: Array<{ submitted: { tx: SignedTx; admit: AdmitResult }; name?: string }> = [];
     for (const actor of this.scenario.actors) {
       for (const credential of actor.credentials ?? []) {
-        pending.push(this.submit(credential.issuer, { type: 'credential.issue', subject: this.network.addressOf(actor.id), credentialType: credential.type, claims: credential.claims ?? {} }));
+        const submitted = this.submit(credential.issuer, { type: 'credential.issue', subject: this.network.addressOf(actor.id), credentialType: credential.type, claims: credential.claims ?? {} });
+        pending.push({ submitted, ...(credential.as ? { name: credential.as } : {}) });
       }
     }
     for (const contract of this.scenario.contracts ?? []) {
@@ -187,12 +188,12 @@ export class ScenarioPlayer {
       if (source === undefined) throw new LedgerlabError('scenario-missing-contract', `no source for contract "${contract.id}" (${contract.path}).`, 'Check the path: it is relative to the scenario file.');
       const deployer = this.network.actor(contract.deployer);
       const address = contractAddress(deployer.key.address, deployer.nextNonce);
-      pending.push(this.submit(contract.deployer, { type: 'contract.deploy', source, initArgs: this.resolveRefs(contract.init ?? null), value: 0, name: contract.path.split('/').pop()! }));
+      pending.push({ submitted: this.submit(contract.deployer, { type: 'contract.deploy', source, initArgs: this.resolveRefs(contract.init ?? null), value: 0, name: contract.path.split('/').pop()! }) });
       this.contractAddresses.set(contract.id, address);
       this.names.set(address, contract.id);
     }
     if (pending.length === 0) return;
-    const records = pending.map((submitted) => this.track(submitted, 'setup'));
+    const records = pending.map(({ submitted, name }) => this.track(submitted, 'setup', name));
     this.waitFor(records);
     const failed = records.filter((r) => r.status !== 'ok');
     if (failed.length > 0) {
@@ -262,6 +263,9 @@ export class ScenarioPlayer {
     const before = this.state();
     const transactions: TxRecord[] = [];
     for (const action of step.actions ?? []) {
+      // A story is told in order: a transaction is sent once the ones before it are in a block
+      // (faults and waits act at once, so a payment can be caught in a network split).
+      if (!('fault' in action || 'wait' in action || 'tamper' in action)) this.waitFor(transactions);
       const record = this.perform(action);
       if (record) transactions.push(record);
     }
