@@ -371,11 +371,8 @@ export class ScenarioPlayer {
       return { check: `node ${check.intact.node}'s chain is ${check.intact.is ? 'intact' : 'broken'}`, passed: (broken === undefined) === check.intact.is, detail: broken ? `first broken link at block ${broken.height}: ${broken.detail}` : 'every hash link holds' };
     }
     const { contract, method, args, equals, matches } = check.query;
-    if (!this.options.contracts) return { check: `${contract}.${method}`, passed: false, detail: 'no contract VM' };
-    const result = this.options.contracts.execute(
-      { kind: 'query', sender: this.network.actorList()[0]!.key.address, contract: this.addressOf(contract), method, args: this.resolveRefs(args ?? null), gasLimit: 50_000_000, block: { height: this.network.commonHeight(), timeMs: this.network.now, parentHash: '0'.repeat(64), chainId: this.network.chainId } },
-      state,
-    );
+    const live = this.network.status().find((s) => s.alive)?.node ?? 0;
+    const result = this.network.query(this.addressOf(contract), method, this.resolveRefs(args ?? null), { node: live });
     const value = result.returnValue as Record<string, unknown> | null;
     const passed =
       result.status === 'ok' &&
