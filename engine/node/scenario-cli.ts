@@ -2,7 +2,7 @@
  * `ledgerlab scenario run FILE` plays a service story step by step and evaluates its checks;
  * `ledgerlab scenario test [DIR]` runs a folder of stories, on every protocol each allows.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { sharedContractVm } from '../api/lab.ts';
 import { LedgerlabError } from '../core/assert.ts';
@@ -11,13 +11,17 @@ import type { ProtocolName } from '../consensus/protocol.ts';
 import type { Scenario } from '../scenario/format.ts';
 import { loadScenario, ScenarioError } from '../scenario/load.ts';
 import { ScenarioPlayer, type StepRecord } from '../scenario/player.ts';
+import { scenarioReportHtml } from '../scenario/report.ts';
 import { integerFlag, parseWithPositionals, UsageError, type Io } from './cli-support.ts';
 
 export const SCENARIO_USAGE = `Usage: ledgerlab scenario run FILE [--protocol P] [--seed S] [--json]
+       ledgerlab scenario report FILE -o REPORT.html [--protocol P] [--seed S]
        ledgerlab scenario test [DIR]
 
   run    play every step of the story in FILE, print what happened and check every "expect";
          exits 1 with a readable report if a check fails
+  report play the story and write a standalone HTML report (narration, timeline, every transaction
+         with who signed it and in which block, each actor's view, check results) that opens offline
   test   run every *.yaml story in DIR (default contracts/scenarios) on every protocol it lists
          under network.protocols (or its network.protocol)
 
@@ -31,6 +35,7 @@ export async function scenarioCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'run') return runCommand(rest, io);
   if (sub === 'test') return testCommand(rest, io);
+  if (sub === 'report') return reportCommand(rest, io);
   if (sub === '--help' || sub === '-h') {
     io.out(SCENARIO_USAGE);
     return 0;
@@ -116,6 +121,31 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+async function reportCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseWithPositionals(args, { out: { type: 'string', short: 'o' }, protocol: { type: 'string' }, seed: { type: 'string' } }, SCENARIO_USAGE);
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError(`name one scenario file.\n\n${SCENARIO_USAGE}`);
+  if (!values.out) throw new UsageError(`say where to write the report with -o report.html.\n\n${SCENARIO_USAGE}`);
+  const protocol = values.protocol;
+  if (protocol !== undefined && !(protocol in PROTOCOLS)) throw new UsageError(`--protocol must be one of ${Object.keys(PROTOCOLS).join(', ')}, got "${protocol}".\n\n${SCENARIO_USAGE}`);
+  let loaded: Loaded;
+  try {
+    loaded = loadFile(file);
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const seed = values.seed === undefined ? undefined : integerFlag(values.seed, 'seed', 1, 0, Number.MAX_SAFE_INTEGER, SCENARIO_USAGE);
+  const player = await play(loaded, protocol as ProtocolName | undefined, seed);
+  writeFileSync(values.out, scenarioReportHtml(player));
+  const failures = failuresOf(player.history());
+  io.out(`Wrote ${values.out}: ${loaded.scenario.title}, ${player.history().length} steps, ${failures.length === 0 ? 'every check passed' : `${failures.length} checks failed`}.`);
+  return failures.length === 0 ? 0 : 1;
 }
 
 async function testCommand(args: string[], io: Io): Promise<number> {

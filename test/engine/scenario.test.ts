@@ -119,3 +119,23 @@ describe('the scenario player', () => {
     expect(bad.err).toMatch(/step 5 "The network keeps the record even when a node fails": balance of cafe = 999 \(cafe holds 525\)/);
   });
 });
+
+describe('the scenario report', () => {
+  it('writes one standalone HTML file: narration, who signed what in which block, actor views, checks; raw HTML in narration stays text', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    const story = join(dir, 'story.yaml');
+    writeFileSync(story, TEXT.replace('Sam, the cafe, the council', 'Sam <script>alert(1)</script>, the cafe, the council'));
+    const out = join(dir, 'report.html');
+    const lines: string[] = [];
+    const code = await main(['scenario', 'report', story, '-o', out], { out: (t) => lines.push(t), err: (t) => lines.push(t) });
+    expect(code, lines.join('\n')).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('<title>Identities for people, organisations and things — Ledgerlab report</title>');
+    expect(html).toContain('12 checks passed, 0 failed');
+    expect(html).toMatch(/<td>meter-float<\/td><td>Riverside Council<\/td><td><span class="ok">ok<\/span><\/td><td>\d+<\/td>/);
+    expect(html).toContain('Parking meter 7');
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain("default-src 'none'");
+  });
+});
