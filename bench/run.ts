@@ -7,6 +7,7 @@ import { formatTable } from '../engine/node/cli-support.ts';
 import { runEngineBench } from './engine.ts';
 import { runConsensusBench } from './consensus.ts';
 import { benchPow } from './pow.ts';
+import { benchScenarios } from './scenarios.ts';
 
 const print = (line: string) => process.stdout.write(line + '\n');
 
@@ -17,6 +18,8 @@ print('');
 runConsensusBench(print);
 print('');
 benchPow(print);
+print('');
+await benchScenarios(print);
 
 const vmBench = new URL('./vm.ts', import.meta.url);
 if (existsSync(vmBench)) {
