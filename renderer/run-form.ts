@@ -6,6 +6,9 @@ import type { ProtocolName, RunOptions, RunReport } from '../engine/api/types.ts
 
 export const PROTOCOLS: readonly { readonly id: ProtocolName; readonly label: string }[] = [
   { id: 'poa', label: 'Proof of authority (PoA)' },
+  { id: 'raft', label: 'Raft (crash-tolerant leader)' },
+  { id: 'bft', label: 'Tendermint BFT (Byzantine-tolerant)' },
+  { id: 'pow', label: 'Proof of work (Nakamoto)' },
 ];
 
 export interface FieldLimits {

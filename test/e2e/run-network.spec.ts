@@ -44,6 +44,26 @@ test('a 4-node proof-of-authority network runs from the form and every node agre
   expect(problems).toEqual([]);
 });
 
+test('every protocol runs from the form; a 5-server Raft cluster agrees, finalises and the checkers find nothing', async ({ page }) => {
+  const problems = watchForProblems(page);
+  await page.goto('/');
+  await expect(page.getByLabel('Protocol').locator('option')).toHaveText(['Proof of authority (PoA)', 'Raft (crash-tolerant leader)', 'Tendermint BFT (Byzantine-tolerant)', 'Proof of work (Nakamoto)']);
+  await page.getByLabel('Protocol').selectOption('raft');
+  await page.getByLabel('Nodes').fill('5');
+  await page.getByLabel('Seed').fill('3');
+  await page.getByLabel('Blocks').fill('8');
+  await page.getByLabel('Transactions').fill('20');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByText('All 5 nodes agree on the state root.')).toBeVisible();
+  await expect(page.getByText(/Checkers: no violations \(agreement, state roots, election safety, log matching, leader completeness\)/)).toBeVisible();
+  const table = page.getByRole('table', { name: /State root per node/ });
+  await expect(table.getByRole('columnheader', { name: 'Finalized height' })).toBeVisible();
+  const inNode = runNetwork({ protocol: 'raft', nodes: 5, seed: 3, blocks: 8, txs: 20 });
+  await expect(page.getByRole('definition').filter({ hasText: /^[0-9a-f]{64}$/ })).toHaveText(inNode.traceHash);
+  await page.screenshot({ path: 'test-results/e2e-raft-5-nodes.png', fullPage: true });
+  expect(problems).toEqual([]);
+});
+
 test('the form can be filled and run with the keyboard alone', async ({ page }) => {
   const problems = watchForProblems(page);
   await page.goto('/');

@@ -16,11 +16,11 @@ describe('the run form', () => {
   });
 
   it('says per field what to fix instead of guessing', () => {
-    const parsed = parseRunForm({ protocol: 'raft', nodes: '0', seed: '-1', blocks: '2.5', txs: '' });
+    const parsed = parseRunForm({ protocol: 'paxos', nodes: '0', seed: '-1', blocks: '2.5', txs: '' });
     expect(parsed).toEqual({
       ok: false,
       errors: {
-        protocol: 'Choose one of: poa.',
+        protocol: 'Choose one of: poa, raft, bft, pow.',
         nodes: 'Nodes must be a whole number from 1 to 64.',
         seed: 'Seed must be a whole number from 0 to 4294967295.',
         blocks: 'Blocks must be a whole number from 1 to 10000.',
