@@ -8,26 +8,12 @@
 import { pathToFileURL } from 'node:url';
 import type { ContractStateView, ExecutionRequest } from '../engine/vm/host-interface.ts';
 import { ContractVM, MemoryState, Sandbox, compileQuickJsGasWasm } from '../engine/vm/index.ts';
+// The token of test/vm: its transfer is the benchmark's unit of work.
+import { TOKEN_SOURCE } from '../test/vm/helpers.ts';
 
 const ALICE = `0x${'a1'.repeat(20)}`;
 const BOB = `0x${'b0'.repeat(20)}`;
 
-/** The token of test/vm (its transfer is the benchmark's unit of work). */
-const TOKEN_SOURCE = `import { storage, ctx, emit, assert } from "ledger";
-export function init({ supply }) {
-  storage.set("balance:" + ctx.sender, supply);
-  storage.set("supply", supply);
-}
-export function transfer({ to, amount }) {
-  const from = ctx.sender;
-  const balance = storage.get("balance:" + from) ?? 0;
-  assert(balance >= amount, "balance too low");
-  storage.set("balance:" + from, balance - amount);
-  storage.set("balance:" + to, (storage.get("balance:" + to) ?? 0) + amount);
-  emit("Transfer", { from, to, amount });
-  return balance - amount;
-}
-`;
 
 export type BenchRow = { name: string; value: number; unit: string };
 

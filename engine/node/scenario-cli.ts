@@ -79,19 +79,15 @@ function failuresOf(records: readonly StepRecord[]) {
   return records.flatMap((r) => r.checks.filter((c) => !c.passed).map((c) => ({ step: r.index + 1, title: r.title, check: c.check, detail: c.detail })));
 }
 
-async function runCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseWithPositionals(args, { protocol: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, SCENARIO_USAGE);
-  if (values.help) {
-    io.out(SCENARIO_USAGE);
-    return 0;
-  }
+/** The story file, protocol and seed a run or report names; a located error exits 2. */
+function prepareStory(positionals: string[], values: { protocol?: string; seed?: string }, io: Io): { loaded: Loaded; protocol: ProtocolName | undefined; seed: number | undefined } | number {
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError(`name one scenario file.\n\n${SCENARIO_USAGE}`);
   const protocol = values.protocol;
   if (protocol !== undefined && !(protocol in PROTOCOLS)) throw new UsageError(`--protocol must be one of ${Object.keys(PROTOCOLS).join(', ')}, got "${protocol}".\n\n${SCENARIO_USAGE}`);
-  let loaded: Loaded;
+  const seed = values.seed === undefined ? undefined : integerFlag(values.seed, 'seed', 1, 0, Number.MAX_SAFE_INTEGER, SCENARIO_USAGE);
   try {
-    loaded = loadFile(file);
+    return { loaded: loadFile(file), protocol: protocol as ProtocolName | undefined, seed };
   } catch (error) {
     if (error instanceof ScenarioError) {
       io.err(error.message);
@@ -99,8 +95,18 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     }
     throw error;
   }
-  const seed = values.seed === undefined ? undefined : integerFlag(values.seed, 'seed', 1, 0, Number.MAX_SAFE_INTEGER, SCENARIO_USAGE);
-  const player = await play(loaded, protocol as ProtocolName | undefined, seed);
+}
+
+async function runCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseWithPositionals(args, { protocol: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, SCENARIO_USAGE);
+  if (values.help) {
+    io.out(SCENARIO_USAGE);
+    return 0;
+  }
+  const prepared = prepareStory(positionals, values, io);
+  if (typeof prepared === 'number') return prepared;
+  const { loaded, protocol, seed } = prepared;
+  const player = await play(loaded, protocol, seed);
   const records = player.history();
   const failures = failuresOf(records);
   const passed = records.reduce((n, r) => n + r.checks.filter((c) => c.passed).length, 0);
@@ -125,23 +131,11 @@ async function runCommand(args: string[], io: Io): Promise<number> {
 
 async function reportCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseWithPositionals(args, { out: { type: 'string', short: 'o' }, protocol: { type: 'string' }, seed: { type: 'string' } }, SCENARIO_USAGE);
-  const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError(`name one scenario file.\n\n${SCENARIO_USAGE}`);
   if (!values.out) throw new UsageError(`say where to write the report with -o report.html.\n\n${SCENARIO_USAGE}`);
-  const protocol = values.protocol;
-  if (protocol !== undefined && !(protocol in PROTOCOLS)) throw new UsageError(`--protocol must be one of ${Object.keys(PROTOCOLS).join(', ')}, got "${protocol}".\n\n${SCENARIO_USAGE}`);
-  let loaded: Loaded;
-  try {
-    loaded = loadFile(file);
-  } catch (error) {
-    if (error instanceof ScenarioError) {
-      io.err(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  const seed = values.seed === undefined ? undefined : integerFlag(values.seed, 'seed', 1, 0, Number.MAX_SAFE_INTEGER, SCENARIO_USAGE);
-  const player = await play(loaded, protocol as ProtocolName | undefined, seed);
+  const prepared = prepareStory(positionals, values, io);
+  if (typeof prepared === 'number') return prepared;
+  const { loaded, protocol, seed } = prepared;
+  const player = await play(loaded, protocol, seed);
   writeFileSync(values.out, scenarioReportHtml(player));
   const failures = failuresOf(player.history());
   io.out(`Wrote ${values.out}: ${loaded.scenario.title}, ${player.history().length} steps, ${failures.length === 0 ? 'every check passed' : `${failures.length} checks failed`}.`);

@@ -223,31 +223,31 @@ export class ScenarioPlayer {
     const open = () => records.filter((r) => r.status === 'pending');
     if (open().length === 0) return;
     const deadline = this.network.now + WAIT_LIMIT_MS;
-    this.network.runUntil(() => open().every((r) => this.includedEverywhere(r)), { maxTimeMs: deadline });
+    // The predicate runs before every simulator event: look at the chains only when a head moved.
+    let heads = '';
+    let included = false;
+    this.network.runUntil(
+      () => {
+        let now = '';
+        for (let node = 0; node < this.network.nodeCount; node++) now += this.network.sim.isAlive(node) ? this.network.chainOf(node).head().block.hash : '-';
+        if (now !== heads) {
+          heads = now;
+          included = open().every((r) => this.includedEverywhere(r));
+        }
+        return included;
+      },
+      { maxTimeMs: deadline },
+    );
     for (const record of open()) this.resolve(record);
   }
 
   private includedEverywhere(record: TxRecord): boolean {
-    for (const status of this.network.status()) {
-      if (!status.alive) continue;
-      if (!this.findReceipt(status.node, record.hash)) return false;
-    }
-    return true;
-  }
-
-  private findReceipt(node: number, hash: Hash): { receipt: Receipt; height: number } | undefined {
-    const chain = this.network.chainOf(node);
-    for (let h = chain.headHeight; h >= 1; h--) {
-      const stored = chain.canonicalAt(h)!;
-      const receipt = stored.receipts.find((r) => r.txHash === hash);
-      if (receipt) return { receipt, height: h };
-    }
-    return undefined;
+    return this.network.status().every((status) => !status.alive || this.network.receiptOf(record.hash, status.node) !== undefined);
   }
 
   private resolve(record: TxRecord): void {
     const live = this.network.status().find((s) => s.alive)?.node ?? 0;
-    const found = this.findReceipt(live, record.hash);
+    const found = this.network.receiptOf(record.hash, live);
     if (found) {
       record.status = found.receipt.status;
       record.receipt = found.receipt;
