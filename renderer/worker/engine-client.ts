@@ -18,9 +18,15 @@ export class EngineClient {
   #live: LiveWorker | null = null;
 
   async runNetwork(options: RunOptions): Promise<RunReport> {
+    return this.call('runNetwork', options);
+  }
+
+  /** Call any engine worker function by name, typed by the worker's API. */
+  async call<K extends keyof EngineWorkerApi>(name: K, ...args: Parameters<EngineWorkerApi[K]>): Promise<Awaited<ReturnType<EngineWorkerApi[K]>>> {
     const live = this.#ensureWorker();
+    const fn = live.remote[name] as unknown as (...a: unknown[]) => Promise<Awaited<ReturnType<EngineWorkerApi[K]>>>;
     try {
-      return await Promise.race([live.remote.runNetwork(options), live.crashed]);
+      return await Promise.race([fn(...args), live.crashed]);
     } catch (error) {
       // An error thrown by the engine leaves the worker usable; a crash does not.
       if (error instanceof EngineWorkerCrash) this.#discard(live);

@@ -20,6 +20,7 @@ test('a 4-node proof-of-authority network runs from the form and every node agre
   const problems = watchForProblems(page);
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1, name: 'Ledgerlab' })).toBeVisible();
+  await page.getByRole('button', { name: 'Quick run' }).click();
   await expect(page.getByRole('status')).toContainText('No run yet');
 
   await page.getByLabel('Protocol').selectOption('poa');
@@ -47,6 +48,7 @@ test('a 4-node proof-of-authority network runs from the form and every node agre
 test('every protocol runs from the form; a 5-server Raft cluster agrees, finalises and the checkers find nothing', async ({ page }) => {
   const problems = watchForProblems(page);
   await page.goto('/');
+  await page.getByRole('button', { name: 'Quick run' }).click();
   await expect(page.getByLabel('Protocol').locator('option')).toHaveText(['Proof of authority (PoA)', 'Raft (crash-tolerant leader)', 'Tendermint BFT (Byzantine-tolerant)', 'Proof of work (Nakamoto)']);
   await page.getByLabel('Protocol').selectOption('raft');
   await page.getByLabel('Nodes').fill('5');

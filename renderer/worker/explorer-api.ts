@@ -1,0 +1,2 @@
+/** Worker API for the explorer view (filled in by that view's work). */
+export const explorerApi = {};

@@ -1,0 +1,2 @@
+/** Worker API for the metrics view (filled in by that view's work). */
+export const metricsApi = {};
