@@ -36,7 +36,8 @@ export default defineConfig({
   plugins: [svelte({ configFile: false }), contentSecurityPolicyMeta()],
   worker: { format: 'es' },
   build: {
-    outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
+    // LEDGERLAB_OUT_DIR lets parallel work build and preview side by side without clobbering.
+    outDir: process.env.LEDGERLAB_OUT_DIR ?? fileURLToPath(new URL('./out/renderer', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
     reportCompressedSize: false,

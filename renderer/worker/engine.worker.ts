@@ -9,6 +9,7 @@ import type { RunOptions, RunReport } from '../../engine/api/types.ts';
 import { explorerApi } from './explorer-api.ts';
 import { liveApi } from './live-api.ts';
 import { metricsApi } from './metrics-api.ts';
+import { networkApi } from './network-api.ts';
 import { scenarioApi } from './scenario-api.ts';
 
 const engineWorkerApi = {
@@ -17,6 +18,7 @@ const engineWorkerApi = {
     return runNetworkAsync(options);
   },
   ...liveApi,
+  ...networkApi,
   ...explorerApi,
   ...metricsApi,
   ...scenarioApi,
