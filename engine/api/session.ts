@@ -16,6 +16,8 @@ import type { NodeId, TraceEvent } from '../sim/events.ts';
 import { Network } from './network.ts';
 import { WORKLOAD_ACTORS } from './workload.ts';
 
+export type { NodeId, TraceEvent, TraceEventType } from '../sim/events.ts';
+
 export interface SessionOptions {
   protocol: ProtocolName;
   nodes: number;

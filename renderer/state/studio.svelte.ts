@@ -6,8 +6,7 @@
  * Frames cross from the worker as plain snapshots and are stored with $state.raw (replaced, never
  * mutated). Trace events go into a bounded buffer that views read on `eventsVersion` changes.
  */
-import type { Advance, SessionFrame, SessionInfo, SessionOptions } from '../../engine/api/session.ts';
-import type { NodeId, TraceEvent } from '../../engine/sim/events.ts';
+import type { Advance, NodeId, SessionFrame, SessionInfo, SessionOptions, TraceEvent } from '../../engine/api/session.ts';
 import { EngineClient } from '../worker/engine-client.ts';
 
 /** Simulated milliseconds per real second, offered by the speed control. */
