@@ -33,7 +33,7 @@ const layering = {
 };
 
 export default defineConfig(
-  globalIgnores(['out/', 'node_modules/', 'release/', 'test-results/', 'playwright-report/', 'coverage/']),
+  globalIgnores(['.scratch/', 'out/', 'node_modules/', 'release/', 'test-results/', 'playwright-report/', 'coverage/']),
   js.configs.recommended,
   tseslint.configs.recommended,
   svelte.configs.recommended,

@@ -187,7 +187,6 @@ export function scheduleFaults(network: Network, steps: readonly FaultStep[]): v
   for (const step of steps) {
     // Check Byzantine behaviours up front, so a typo fails before the run, not in the middle.
     if (step.action.kind === 'byzantine') network.checkBehaviour(step.action.behaviour);
-    const action = step.action;
-    network.sim.at(Math.max(step.atMs, network.now), () => applyFault(network, action));
+    network.faultAt(step.atMs, step.action);
   }
 }

@@ -14,7 +14,10 @@ import { CheckerSet } from '../checkers/index.ts';
 import type { SignedTx } from '../ledger/types.ts';
 
 export * from './types.ts';
-export { Network, type NetworkOptions, type Actor, type ActorSpec, type QueryOptions } from './network.ts';
+export { Network, type NetworkOptions, type NetworkAction, type Actor, type ActorSpec, type QueryOptions } from './network.ts';
+/** `Network.fork()` throws this, naming the path, if simulated state holds a closure. */
+export { SnapshotError } from '../core/clone.ts';
+export type { TimelineChange, TimelineInfo, PlaybackOptions, SnapshotPolicy } from '../scenario/timeline.ts';
 export { ContractLab, LabDeployError, sharedContractVm, type LabOptions, type LabActor, type LabReceipt, type DeployedContract, type ContractRef } from './lab.ts';
 export { createTestCollector, runTests, expect, ExpectationError, type TestApi, type TestCase, type TestResult, type Matchers } from './contract-tests.ts';
 export { scheduleTransfers, WORKLOAD_ACTORS } from './workload.ts';

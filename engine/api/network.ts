@@ -3,9 +3,11 @@
  * Tests, the CLI and the Web Worker all use it (STYLE.md: an engine with no UI, and a harness).
  */
 import { invariant, LedgerlabError } from '../core/assert.ts';
+import { deepClone } from '../core/clone.ts';
 import type { Hash } from '../core/hash.ts';
 import { deriveKeyPair, isAddress, type Address, type KeyPair } from '../core/keys.ts';
 import { protocolByName, type Authority, type ConsensusNode, type NetMessage, type NodeSetup, type NodeStatus, type ProtocolName, type ProtocolParam } from '../consensus/index.ts';
+import { applyFault, type FaultAction } from './faults.ts';
 import { blockHash, checkBlockShape, makeBlock } from '../ledger/block.ts';
 import type { ChainStore, StoredBlock } from '../ledger/chain.ts';
 import { genesisHeader, genesisState, type ContractExecutor } from '../ledger/execute.ts';
@@ -15,7 +17,7 @@ import type { Block, GenesisSpec, IdentityKind, Receipt, SignedTx, TxPayload } f
 import type { ExecutionResult } from '../vm/host-interface.ts';
 import type { NodeId } from '../sim/events.ts';
 import type { LinkSpec } from '../sim/network.ts';
-import { Simulator, type RunLimits, type RunResult } from '../sim/simulator.ts';
+import { Simulator, type ActionRunner, type NodeContext, type NodeFactory, type RunLimits, type RunResult } from '../sim/simulator.ts';
 import { buildTopology, type TopologySpec } from '../sim/topology.ts';
 
 export interface ActorSpec {
@@ -69,7 +71,37 @@ export interface QueryOptions {
   gasLimit?: number;
 }
 
-export class Network {
+/** A control action the network carries out at a scheduled virtual time: data, so a fork copies it. */
+export type NetworkAction = { kind: 'submit'; tx: SignedTx; node: NodeId } | { kind: 'fault'; fault: FaultAction };
+
+/**
+ * Builds each node's protocol process (at start and on every restart). Misbehaviour is who the
+ * node is, not what it remembers: it survives restarts, so it is read from the network's map.
+ */
+class ProtocolNodeFactory implements NodeFactory<NetMessage> {
+  constructor(
+    private readonly protocol: ProtocolName,
+    private readonly base: Omit<NodeSetup, 'key'>,
+    private readonly nodeKeys: readonly KeyPair[],
+    private readonly byzantineNodes: ReadonlyMap<NodeId, string | undefined>,
+  ) {}
+
+  createNode(ctx: NodeContext<NetMessage>): ConsensusNode {
+    const node = protocolByName(this.protocol).create(ctx, { ...this.base, key: this.nodeKeys[ctx.id]! });
+    const behaviour = this.byzantineNodes.get(ctx.id);
+    if (behaviour !== undefined) {
+      node.setByzantine(behaviour);
+      node.setCoalition(this.coalitionOf(behaviour));
+    }
+    return node;
+  }
+
+  coalitionOf(behaviour: string): NodeId[] {
+    return [...this.byzantineNodes].filter(([, b]) => b === behaviour).map(([n]) => n).sort((a, b) => a - b);
+  }
+}
+
+export class Network implements ActionRunner<NetworkAction> {
   readonly sim: Simulator<NetMessage>;
   readonly chainId: string;
   readonly protocol: ProtocolName;
@@ -81,6 +113,7 @@ export class Network {
   readonly contracts: ContractExecutor | undefined;
   private readonly actors = new Map<string, Actor>();
   private readonly byzantineNodes = new Map<NodeId, string | undefined>();
+  private readonly nodeFactory: ProtocolNodeFactory;
 
   constructor(options: NetworkOptions) {
     const definition = protocolByName(options.protocol);
@@ -117,6 +150,7 @@ export class Network {
       params: { ...options.protocolParams },
       ...(options.contracts ? { contracts: options.contracts } : {}),
     };
+    this.nodeFactory = new ProtocolNodeFactory(this.protocol, base, this.nodeKeys, this.byzantineNodes);
     this.sim = new Simulator<NetMessage>(
       {
         seed: options.seed,
@@ -126,16 +160,7 @@ export class Network {
         ...(options.traceMessages !== undefined ? { traceMessages: options.traceMessages } : {}),
         ...(options.topology && options.topology.kind !== 'mesh' ? { peers: buildTopology(options.nodes, options.topology, options.seed) } : {}),
       },
-      (ctx) => {
-        const node = definition.create(ctx, { ...base, key: this.nodeKeys[ctx.id]! });
-        // Misbehaviour is who the node is, not what it remembers: it survives restarts.
-        const behaviour = this.byzantineNodes.get(ctx.id);
-        if (behaviour !== undefined) {
-          node.setByzantine(behaviour);
-          node.setCoalition(this.coalitionOf(behaviour));
-        }
-        return node;
-      },
+      this.nodeFactory,
     );
     for (const [node, behaviour] of Object.entries(options.byzantine ?? {})) {
       this.checkBehaviour(behaviour);
@@ -215,7 +240,34 @@ export class Network {
 
   /** Schedule a submission at a later virtual time. */
   submitAt(atMs: number, tx: SignedTx, node: NodeId = 0): void {
-    this.sim.at(atMs, () => this.submit(tx, node));
+    this.sim.schedule<NetworkAction>(atMs, this, { kind: 'submit', tx, node });
+  }
+
+  /** Schedule a fault at a virtual time (at once if that time has passed). */
+  faultAt(atMs: number, fault: FaultAction): void {
+    this.sim.schedule<NetworkAction>(Math.max(atMs, this.now), this, { kind: 'fault', fault });
+  }
+
+  /** Carry out a scheduled action (the simulator calls this at its time). */
+  runAction(action: NetworkAction): void {
+    if (action.kind === 'submit') this.submit(action.tx, action.node);
+    else applyFault(this, action.fault);
+  }
+
+  /**
+   * A fully independent copy of this network as it is now: virtual clock, pending events, RNG
+   * streams, links and partitions, every node's protocol state, mempool and disk (block store,
+   * persisted protocol state), the trace and its running hash, actors and their nonces.
+   * Running the copy and running this network the same way give the same trace hash and state
+   * roots, and changing one never affects the other. Immutable values (blocks, transactions,
+   * state-trie versions) are shared, so a fork costs about the size of the mutable state; the
+   * contract VM is shared too. Trace listeners (checkers, a UI) are not carried over: subscribe
+   * to the copy's trace. This is what snapshots, time travel and timeline scrubbing are built on.
+   * Throws a SnapshotError naming the path if the state holds a closure (e.g. a callback
+   * scheduled with `sim.at`; use `submitAt`, `faultAt` or `sim.schedule` instead).
+   */
+  fork(): Network {
+    return deepClone(this, { share: this.contracts ? [this.contracts] : [], rootName: 'network' });
   }
 
   transfer(from: string, to: string, amount: number, options: { node?: NodeId; fee?: number } = {}): SignedTx {
@@ -263,12 +315,8 @@ export class Network {
     if (behaviour === undefined) this.byzantineNodes.delete(node);
     this.node(node)?.setByzantine(behaviour);
     for (const [member, memberBehaviour] of this.byzantineNodes) {
-      if (memberBehaviour !== undefined) this.node(member)?.setCoalition(this.coalitionOf(memberBehaviour));
+      if (memberBehaviour !== undefined) this.node(member)?.setCoalition(this.nodeFactory.coalitionOf(memberBehaviour));
     }
-  }
-
-  private coalitionOf(behaviour: string): NodeId[] {
-    return [...this.byzantineNodes].filter(([, b]) => b === behaviour).map(([n]) => n).sort((a, b) => a - b);
   }
 
   /** Throw a clear error if the protocol has no such Byzantine behaviour. */

@@ -8,6 +8,7 @@
  * protocol checkers, and a record of the faults the user injected (partitions are drawn from it).
  */
 import { LedgerlabError } from '../core/assert.ts';
+import { deepClone } from '../core/clone.ts';
 import { Prng } from '../core/prng.ts';
 import { PROTOCOLS, type ProtocolName, type ProtocolParam } from '../consensus/index.ts';
 import { CheckerSet, type Violation } from '../checkers/index.ts';
@@ -78,6 +79,19 @@ export interface SessionFrame {
   violations: Violation[];
   /** Why the last advance stopped: reached its target, or hit the per-call event budget. */
   stopped: 'reached' | 'budget' | 'idle';
+  /** True when this frame follows a jump in time: its events replace what the page holds from their index on. */
+  rewound: boolean;
+  timeline: TimelineView;
+}
+
+/** Where the session is in time, for the timeline scrubber. */
+export interface TimelineView {
+  /** The timeline being shown. */
+  id: number;
+  /** The furthest virtual time this timeline has reached (the scrubber's right end). */
+  headMs: number;
+  /** Every timeline: the first is the original run; others forked off it by an intervention in the past. */
+  all: { id: number; parent: number | null; forkedAtMs: number; headMs: number; label: string }[];
 }
 
 export type Advance =
@@ -89,17 +103,45 @@ export type Advance =
 const EVENT_BUDGET = 200_000;
 const DEFAULT_MAX_EVENTS = 4_000;
 
+/** Virtual time between automatic snapshots, and how many a timeline keeps before thinning. */
+const SNAPSHOT_EVERY_MS = 2_000;
+const MAX_SNAPSHOTS = 200;
+
+/** Everything that changes as the network runs: copied as one graph for a snapshot. */
+interface LiveState {
+  network: Network;
+  checkers: CheckerSet;
+  workload: Workload;
+  partitionGroups: NodeId[][] | null;
+  link: { latencyMs: number; jitterMs: number; dropRate: number };
+}
+
+interface Snapshot {
+  atMs: number;
+  /** Taken right after an intervention: replays must land on it, never run past its time. */
+  intervention: boolean;
+  state: LiveState;
+}
+
+interface Timeline {
+  id: number;
+  parent: number | null;
+  forkedAtMs: number;
+  label: string;
+  headMs: number;
+  /** Oldest first. Shared with the parent up to the fork (snapshots are never changed). */
+  snapshots: Snapshot[];
+}
+
 const EPOCH_LABELS: Record<ProtocolName, string> = { poa: 'slot', raft: 'term', bft: 'round', pow: 'difficulty' };
 
 export class StudioSession {
-  readonly network: Network;
-  readonly checkers: CheckerSet;
   readonly info: SessionInfo;
+  private live: LiveState;
   private cursor = 0;
-  private partitionGroups: NodeId[][] | null = null;
-  private link: { latencyMs: number; jitterMs: number; dropRate: number };
-  private readonly workload: Prng;
-  private nextTxAtMs: number;
+  private rewound = false;
+  private readonly timelines: Timeline[] = [];
+  private timeline: Timeline;
 
   constructor(options: SessionOptions) {
     if (!(options.protocol in PROTOCOLS)) throw new LedgerlabError('bad-protocol', `unknown protocol "${options.protocol}".`, `Use one of ${Object.keys(PROTOCOLS).join(', ')}.`);
@@ -108,68 +150,72 @@ export class StudioSession {
     }
     const txPerSecond = options.txPerSecond ?? 5;
     if (!(txPerSecond >= 0 && txPerSecond <= 1_000)) throw new LedgerlabError('bad-rate', `transactions per second must be 0 to 1000, got ${txPerSecond}.`);
-    this.link = { latencyMs: options.link?.latencyMs ?? 20, jitterMs: options.link?.jitterMs ?? 30, dropRate: options.link?.dropRate ?? 0 };
-    this.network = new Network({
+    const link = { latencyMs: options.link?.latencyMs ?? 20, jitterMs: options.link?.jitterMs ?? 30, dropRate: options.link?.dropRate ?? 0 };
+    const network = new Network({
       protocol: options.protocol,
       nodes: options.nodes,
       seed: options.seed,
       actors: WORKLOAD_ACTORS.slice(0, 8),
       traceRetain: 50_000,
-      link: this.link,
+      link,
       ...(options.params ? { protocolParams: options.params } : {}),
     });
     const params = options.params ? ` --params '${JSON.stringify(options.params)}'` : '';
     const replay = `npx ledgerlab run --protocol ${options.protocol} --nodes ${options.nodes} --seed ${options.seed}${params}`;
-    this.checkers = new CheckerSet(this.network, replay);
-    this.workload = Prng.stream(options.seed, 'studio-workload');
-    this.nextTxAtMs = 1;
+    this.live = { network, checkers: new CheckerSet(network, replay), workload: new Workload(network, options.seed, txPerSecond), partitionGroups: null, link };
+    this.timeline = { id: 0, parent: null, forkedAtMs: 0, label: 'original run', headMs: 0, snapshots: [] };
+    this.timelines.push(this.timeline);
+    this.takeSnapshot(false);
     this.info = {
       protocol: options.protocol,
       nodes: options.nodes,
       seed: options.seed,
       epochLabel: EPOCH_LABELS[options.protocol],
-      blockPeriodMs: this.network.blockPeriodMs,
+      blockPeriodMs: network.blockPeriodMs,
       txPerSecond,
       behaviours: PROTOCOLS[options.protocol].byzantineBehaviours,
       replay,
     };
   }
 
+  /** The network as it stands now (replaced by a copy when the session travels in time). */
+  get network(): Network {
+    return this.live.network;
+  }
+
+  get checkers(): CheckerSet {
+    return this.live.checkers;
+  }
+
   /** Run the network forward and return what happened since the last frame. */
   advance(step: Advance, maxEvents = DEFAULT_MAX_EVENTS): SessionFrame {
-    const net = this.network;
     let stopped: SessionFrame['stopped'] = 'reached';
     if (step.by === 'events') {
       const count = Math.min(Math.max(0, Math.floor(step.count)), EVENT_BUDGET);
       for (let i = 0; i < count; i++) {
-        this.feedWorkload(net.sim.nextEventTime() ?? net.now);
-        if (!net.step()) {
+        const next = this.network.sim.nextEventTime();
+        if (next === undefined) {
           stopped = 'idle';
           break;
         }
+        this.crossBoundaries(next);
+        this.network.step();
+        this.afterProgress();
       }
     } else if (step.by === 'time') {
-      const until = net.now + Math.max(0, Math.floor(step.ms));
-      this.feedWorkload(until);
-      const result = net.runUntilTime(until, { maxEvents: EVENT_BUDGET });
-      if (result.reason === 'event-limit') stopped = 'budget';
+      stopped = this.runTo(this.network.now + Math.max(0, Math.floor(step.ms)), () => false);
     } else {
       const target = this.maxHeight() + Math.max(1, Math.floor(step.count));
-      // Blocks need transactions to be interesting and time to pass: feed in one-period chunks.
-      let events = 0;
-      while (this.maxHeight() < target && events < EVENT_BUDGET) {
-        const before = net.sim.eventCount;
-        const until = net.now + net.blockPeriodMs;
-        this.feedWorkload(until);
-        const goal = target;
-        net.runUntil(() => this.maxHeight() >= goal || net.now >= until, { maxEvents: EVENT_BUDGET - events });
-        events += net.sim.eventCount - before;
-        if (net.sim.pendingEvents === 0) {
-          stopped = 'idle';
-          break;
-        }
+      // Blocks need transactions and time: run in one-period chunks until the height is reached.
+      let budget = EVENT_BUDGET;
+      while (this.maxHeight() < target && budget > 0) {
+        const before = this.network.sim.eventCount;
+        stopped = this.runTo(this.network.now + this.network.blockPeriodMs, () => this.maxHeight() >= target, budget);
+        budget -= this.network.sim.eventCount - before;
+        if (stopped === 'idle') break;
       }
       if (this.maxHeight() < target && stopped !== 'idle') stopped = 'budget';
+      else if (stopped !== 'idle') stopped = 'reached';
     }
     return this.frame(maxEvents, stopped);
   }
@@ -182,18 +228,22 @@ export class StudioSession {
     const events = all.length > maxEvents ? all.slice(all.length - maxEvents) : all;
     const nodes = this.nodes();
     const live = nodes.filter((n) => n.alive);
+    const rewound = this.rewound;
+    this.rewound = false;
     return {
       now: net.now,
       eventCount: net.trace.length,
       events,
       skipped: all.length - events.length,
       nodes,
-      partition: this.partitionGroups,
-      link: { ...this.link },
+      partition: this.live.partitionGroups,
+      link: { ...this.live.link },
       height: Math.max(0, ...nodes.map((n) => n.headHeight)),
       finalized: live.length === 0 ? 0 : Math.min(...live.map((n) => n.finalizedHeight)),
       violations: [...this.checkers.violations],
       stopped,
+      rewound,
+      timeline: this.timelineView(),
     };
   }
 
@@ -217,16 +267,56 @@ export class StudioSession {
     });
   }
 
+  // --- Time travel -------------------------------------------------------------------------
+
+  /**
+   * Show the network as it was (or will be) at virtual time `timeMs` on this timeline: restore
+   * the nearest snapshot at or before it and run forward deterministically. Going past the
+   * timeline's head simply runs on.
+   */
+  seek(timeMs: number, maxEvents = DEFAULT_MAX_EVENTS): SessionFrame {
+    if (!Number.isFinite(timeMs) || timeMs < 0) throw new LedgerlabError('bad-time', `cannot travel to ${timeMs} ms.`, 'Pick a time from 0 to the end of the timeline.');
+    const target = Math.floor(timeMs);
+    if (target < this.network.now || this.nextInterventionAfter(this.network.now, target) !== undefined) {
+      const snapshot = this.snapshotAtOrBefore(target);
+      this.restore(snapshot);
+    }
+    const stopped = this.runTo(target, () => false);
+    // Send recent history again so the page can redraw the diagram as of this moment.
+    this.cursor = Math.max(this.network.trace.firstRetained, this.network.trace.length - maxEvents);
+    this.rewound = true;
+    return this.frame(maxEvents, stopped);
+  }
+
+  /** Switch to another timeline, at its furthest point. */
+  switchTimeline(id: number, maxEvents = DEFAULT_MAX_EVENTS): SessionFrame {
+    const timeline = this.timelines.find((t) => t.id === id);
+    if (!timeline) throw new LedgerlabError('bad-timeline', `there is no timeline ${id}.`, `Timelines are ${this.timelines.map((t) => t.id).join(', ')}.`);
+    this.timeline = timeline;
+    this.restore(this.snapshotAtOrBefore(timeline.headMs));
+    return this.seek(timeline.headMs, maxEvents);
+  }
+
+  timelineView(): TimelineView {
+    return {
+      id: this.timeline.id,
+      headMs: Math.max(this.timeline.headMs, this.network.now),
+      all: this.timelines.map((t) => ({ id: t.id, parent: t.parent, forkedAtMs: t.forkedAtMs, headMs: t.id === this.timeline.id ? Math.max(t.headMs, this.network.now) : t.headMs, label: t.label })),
+    };
+  }
+
+  // --- Interventions (each forks a new timeline when made in the past) --------------------
+
   crash(node: NodeId): void {
     this.checkNode(node);
     if (!this.network.sim.isAlive(node)) throw new LedgerlabError('already-crashed', `node ${node} is already down.`, 'Restart it instead.');
-    this.network.crash(node);
+    this.intervene(`crash node ${node}`, () => this.network.crash(node));
   }
 
   restart(node: NodeId): void {
     this.checkNode(node);
     if (this.network.sim.isAlive(node)) throw new LedgerlabError('not-crashed', `node ${node} is running.`, 'Crash it first.');
-    this.network.restart(node);
+    this.intervene(`restart node ${node}`, () => this.network.restart(node));
   }
 
   /** Split the network: every node not named in a group joins the last group. */
@@ -241,29 +331,148 @@ export class StudioSession {
     const full = groups.filter((g) => g.length > 0).map((g) => [...g].sort((a, b) => a - b));
     if (rest.length > 0) full.push(rest);
     if (full.length < 2) throw new LedgerlabError('bad-partition', 'a partition needs at least two groups.', 'Select some nodes (not all) to cut off.');
-    this.network.partition(full);
-    this.partitionGroups = full;
+    this.intervene(`split ${full.map((g) => g.join(',')).join(' | ')}`, () => {
+      this.network.partition(full);
+      this.live.partitionGroups = full;
+    });
   }
 
   heal(): void {
-    this.network.heal();
-    this.partitionGroups = null;
+    this.intervene('heal the network', () => {
+      this.network.heal();
+      this.live.partitionGroups = null;
+    });
   }
 
   makeByzantine(node: NodeId, behaviour: string | undefined): void {
     this.checkNode(node);
-    this.network.makeByzantine(node, behaviour);
+    if (behaviour !== undefined) this.network.checkBehaviour(behaviour);
+    this.intervene(behaviour ? `node ${node} turns ${behaviour}` : `node ${node} honest again`, () => this.network.makeByzantine(node, behaviour));
   }
 
   /** Change every link's latency, jitter or drop rate. */
   setLink(spec: Partial<{ latencyMs: number; jitterMs: number; dropRate: number }>): void {
-    const next = { ...this.link, ...spec };
+    const next = { ...this.live.link, ...spec };
     if (!(next.dropRate >= 0 && next.dropRate <= 1)) throw new LedgerlabError('bad-link', `drop rate must be from 0 to 1, got ${next.dropRate}.`);
     if (!(next.latencyMs >= 0 && next.latencyMs <= 60_000) || !(next.jitterMs >= 0 && next.jitterMs <= 60_000)) {
       throw new LedgerlabError('bad-link', 'latency and jitter must be from 0 to 60000 ms.');
     }
-    this.network.setLink(next);
-    this.link = next;
+    this.intervene(`links ${next.latencyMs} ms, ${Math.round(next.dropRate * 100)}% loss`, () => {
+      this.network.setLink(next);
+      this.live.link = next;
+    });
+  }
+
+  /**
+   * Change the running network (`change` does it). Made in the past of this timeline, it forks
+   * a new timeline from here and leaves the original reachable; either way the changed state is
+   * snapshotted at once, so replays land exactly on it.
+   */
+  intervene(label: string, change: () => void): void {
+    if (this.network.now < this.timeline.headMs) {
+      const now = this.network.now;
+      const forked: Timeline = {
+        id: this.timelines.length,
+        parent: this.timeline.id,
+        forkedAtMs: now,
+        label: `${label} at ${(now / 1000).toFixed(1)} s`,
+        headMs: now,
+        // The new intervention's snapshot (taken below) stands for everything at `now`.
+        snapshots: this.timeline.snapshots.filter((s) => s.atMs < now),
+      };
+      this.timelines.push(forked);
+      this.timeline = forked;
+    }
+    change();
+    this.takeSnapshot(true);
+  }
+
+  // --- Internals -----------------------------------------------------------------------------
+
+  /**
+   * Run until `untilMs` (or `done`), feeding the workload, taking snapshots every
+   * SNAPSHOT_EVERY_MS and landing on intervention snapshots instead of running past them.
+   */
+  private runTo(untilMs: number, done: () => boolean, budget = EVENT_BUDGET): SessionFrame['stopped'] {
+    let events = 0;
+    while (!done()) {
+      const net = this.network;
+      if (net.now >= untilMs) return 'reached';
+      const nextSnapshotAt = (Math.floor(net.now / SNAPSHOT_EVERY_MS) + 1) * SNAPSHOT_EVERY_MS;
+      const intervention = this.nextInterventionAfter(net.now, untilMs);
+      const slice = Math.min(untilMs, nextSnapshotAt, intervention?.atMs ?? Number.POSITIVE_INFINITY);
+      const before = net.sim.eventCount;
+      const result = net.runUntil(() => done() || (net.sim.nextEventTime() ?? Number.POSITIVE_INFINITY) > slice, { maxEvents: budget - events });
+      events += net.sim.eventCount - before;
+      if (result.reason === 'event-limit') return 'budget';
+      if (done()) break;
+      if (intervention && slice === intervention.atMs) {
+        this.restore(intervention);
+        continue;
+      }
+      // Nothing left before the slice's end: let the clock reach it (an idle network still has timers).
+      if (net.sim.pendingEvents === 0 && slice >= untilMs) {
+        net.runUntilTime(slice, { maxEvents: 1 });
+        this.afterProgress();
+        return 'idle';
+      }
+      net.runUntilTime(slice, { maxEvents: 1_000_000 });
+      this.afterProgress();
+    }
+    this.afterProgress();
+    return 'reached';
+  }
+
+  /** Before processing an event at `nextMs` while replaying: land on any intervention on the way. */
+  private crossBoundaries(nextMs: number): void {
+    const intervention = this.nextInterventionAfter(this.network.now, nextMs);
+    if (intervention) this.restore(intervention);
+  }
+
+  private afterProgress(): void {
+    const now = this.network.now;
+    if (now > this.timeline.headMs) this.timeline.headMs = now;
+    const last = this.timeline.snapshots.at(-1);
+    if (!last || Math.floor(now / SNAPSHOT_EVERY_MS) > Math.floor(last.atMs / SNAPSHOT_EVERY_MS)) {
+      if (!this.timeline.snapshots.some((s) => s.atMs === now)) this.takeSnapshot(false);
+    }
+  }
+
+  private nextInterventionAfter(fromMs: number, toMs: number): Snapshot | undefined {
+    return this.timeline.snapshots.find((s) => s.intervention && s.atMs > fromMs && s.atMs <= toMs);
+  }
+
+  private snapshotAtOrBefore(timeMs: number): Snapshot {
+    let best = this.timeline.snapshots[0]!;
+    for (const snapshot of this.timeline.snapshots) if (snapshot.atMs <= timeMs) best = snapshot;
+    return best;
+  }
+
+  private takeSnapshot(intervention: boolean): void {
+    const state = this.copyState(this.live);
+    const snapshots = this.timeline.snapshots;
+    // Keep order by time; an intervention replaces a plain snapshot at the same instant.
+    let index = snapshots.length;
+    while (index > 0 && snapshots[index - 1]!.atMs > this.network.now) index--;
+    snapshots.splice(index, 0, { atMs: this.network.now, intervention, state });
+    if (snapshots.length > MAX_SNAPSHOTS) {
+      // Thin the plain ones (every other), never the first or an intervention.
+      this.timeline.snapshots = snapshots.filter((s, i) => i === 0 || s.intervention || i % 2 === 0 || i === snapshots.length - 1);
+    }
+  }
+
+  private restore(snapshot: Snapshot): void {
+    this.live = this.copyState(snapshot.state);
+    if (this.cursor > this.network.trace.length) {
+      // The page holds events this state never had: tell it to drop them.
+      this.cursor = this.network.trace.length;
+      this.rewound = true;
+    }
+  }
+
+  private copyState(state: LiveState): LiveState {
+    const contracts = state.network.contracts;
+    return deepClone(state, { share: contracts ? [contracts] : [], rootName: 'session' });
   }
 
   private maxHeight(): number {
@@ -277,23 +486,42 @@ export class StudioSession {
       throw new LedgerlabError('bad-node', `there is no node ${node}: nodes are 0 to ${this.network.nodeCount - 1}.`);
     }
   }
+}
 
-  /** Schedule the steady workload up to virtual time `untilMs` (Poisson arrivals, seeded). */
-  private feedWorkload(untilMs: number): void {
-    const rate = this.info.txPerSecond;
-    if (rate <= 0) return;
-    const actors = this.network.actorList();
-    while (this.nextTxAtMs <= untilMs) {
-      const from = this.workload.pick(actors);
-      let to = this.workload.pick(actors);
-      while (to === from) to = this.workload.pick(actors);
-      const tx = this.network.sign(from.name, { type: 'transfer', to: to.key.address, amount: this.workload.between(1, 100) }, { fee: 1 });
-      const at = Math.max(this.nextTxAtMs, this.network.now);
-      const node = this.workload.nextInt(this.network.nodeCount);
-      if (at <= this.network.now) this.network.submit(tx, node);
-      else this.network.submitAt(at, tx, node);
+const WORKLOAD_WINDOW_MS = 1_000;
+
+/**
+ * The session's steady load: signed transfers at Poisson times, seeded. It is driven by the
+ * simulator itself (a tick each second schedules the next second's submissions), so the run
+ * does not depend on how the page slices time, and it is plain data, so snapshots copy it.
+ */
+class Workload {
+  private readonly random: Prng;
+  private nextTxAtMs = 1;
+
+  constructor(
+    private readonly network: Network,
+    seed: number,
+    private readonly perSecond: number,
+  ) {
+    this.random = Prng.stream(seed, 'studio-workload');
+    if (perSecond > 0) network.sim.schedule(0, this, { kind: 'tick' });
+  }
+
+  runAction(_action: { kind: 'tick' }): void {
+    const network = this.network;
+    const until = network.now + WORKLOAD_WINDOW_MS;
+    const actors = network.actorList();
+    while (this.nextTxAtMs <= until) {
+      const from = this.random.pick(actors);
+      let to = this.random.pick(actors);
+      while (to === from) to = this.random.pick(actors);
+      const tx = network.sign(from.name, { type: 'transfer', to: to.key.address, amount: this.random.between(1, 100) }, { fee: 1 });
+      const at = Math.max(this.nextTxAtMs, network.now);
+      network.submitAt(at, tx, this.random.nextInt(network.nodeCount));
       // Exponential gaps with mean 1000/rate ms, at least 1 ms.
-      this.nextTxAtMs = at + Math.max(1, Math.round(this.workload.exponential(1000 / rate)));
+      this.nextTxAtMs = at + Math.max(1, Math.round(this.random.exponential(1000 / this.perSecond)));
     }
+    network.sim.schedule(until, this, { kind: 'tick' });
   }
 }

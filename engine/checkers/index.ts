@@ -11,6 +11,7 @@
  * (k deep) reverted on an honest node is a violation. Progress after healing is checked by the
  * fuzzer (see fuzz.ts), which knows when the network was healed.
  */
+import { CLONE, type CloneChild } from '../core/clone.ts';
 import type { Hash } from '../core/hash.ts';
 import { verifyOnce } from '../core/keys.ts';
 import type { Network } from '../api/network.ts';
@@ -42,7 +43,7 @@ export class CheckerSet {
   private orphaned = 0;
   private reorgs = 0;
   private maxReorgDepth = 0;
-  private readonly unsubscribe: () => void;
+  private unsubscribe: () => void;
   private inCheck = false;
 
   constructor(
@@ -50,6 +51,19 @@ export class CheckerSet {
     private readonly replay: string,
   ) {
     this.unsubscribe = network.trace.subscribe((event) => this.observe(event));
+  }
+
+  /**
+   * A copy for a forked run (copied together with its network): the same findings so far,
+   * watching the copied network's trace. The subscription is the one thing not copied as data.
+   */
+  [CLONE](copy: CloneChild): CheckerSet {
+    const clone = Object.create(CheckerSet.prototype) as CheckerSet;
+    for (const [key, value] of Object.entries(this)) {
+      if (key !== 'unsubscribe') (clone as unknown as Record<string, unknown>)[key] = copy(value);
+    }
+    clone.unsubscribe = clone.network.trace.subscribe((event) => clone.observe(event));
+    return clone;
   }
 
   detach(): void {

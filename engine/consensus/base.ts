@@ -7,7 +7,7 @@ import type { Hash } from '../core/hash.ts';
 import { hashCanonical } from '../core/hash.ts';
 import { signDigest, verifyOnce } from '../core/keys.ts';
 import { blockHash, makeBlock, txRootOf, type BlockProblem } from '../ledger/block.ts';
-import { buildBlock, type BlockEnv } from '../ledger/execute.ts';
+import { buildBlock, type BlockEnv, type BlockReward } from '../ledger/execute.ts';
 import { ChainStore, type HeadChange, type StoredBlock } from '../ledger/chain.ts';
 import type { AdmitResult } from '../ledger/mempool.ts';
 import { NodeLedger } from '../ledger/node-ledger.ts';
@@ -45,7 +45,8 @@ export abstract class LedgerNode implements ConsensusNode {
     this.ledger = new NodeLedger(chain, {
       node: ctx.id,
       chainId: setup.chainId,
-      trace: (event) => ctx.trace(event),
+      tracer: ctx,
+      rewards: this,
       ...(setup.contracts ? { contracts: setup.contracts } : {}),
     });
     this.relay = ctx.peers.length < ctx.nodeCount - 1;
@@ -84,6 +85,10 @@ export abstract class LedgerNode implements ConsensusNode {
   protected abstract prefer(candidate: StoredBlock, current: StoredBlock): boolean;
   protected abstract onHeadChanged(change: HeadChange): void;
   abstract role(): string;
+  /** New coins a block creates, from a header checkConsensus has accepted (none unless the protocol issues coins). */
+  blockReward(_header: BlockHeader): BlockReward | undefined {
+    return undefined;
+  }
   epoch(): number | undefined {
     return undefined;
   }

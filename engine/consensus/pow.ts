@@ -47,12 +47,22 @@
  *    unarmed it mines honestly). An attacker with share q is just `hashShares`. Confirmed blocks
  *    stay put, with overwhelming probability, while honest miners hold more than half the hash
  *    power; `withhold` with a majority shows what happens when they do not.
+ * 7. Issuance (Bitcoin Core `GetBlockSubsidy`; off by default): with param `blockReward` R > 0,
+ *    the block at height h creates ⌊R / 2^⌊(h−1)/N⌋⌋ new coins, N = `halvingInterval` (0 = never
+ *    halves; Bitcoin: R = 50 coins, N = 210,000), so heights 1..N pay R, N+1..2N pay R/2, and
+ *    so on. The miner names who receives them (param `payouts`: one address per node, '' for
+ *    the node's own address) in header.consensus.coinbase, with the amount in
+ *    header.consensus.reward; execution credits it after the block's transactions, so the state
+ *    root covers it. Every node checks the amount against the rule, and a block claiming coins
+ *    the rule does not give (any coins at all when R = 0) is rejected. An orphaned block's reward
+ *    goes with it: only blocks on the chain pay.
  */
 import { invariant, LedgerlabError } from '../core/assert.ts';
 import type { Hash } from '../core/hash.ts';
+import { isAddress } from '../core/keys.ts';
 import { blockHash, makeBlock, txRootOf, type BlockProblem } from '../ledger/block.ts';
 import type { ChainStore, HeadChange, StoredBlock } from '../ledger/chain.ts';
-import { buildBlock, type BlockEnv, type ContractExecutor, type InvalidTx } from '../ledger/execute.ts';
+import { buildBlock, type BlockEnv, type BlockReward, type ContractExecutor, type InvalidTx } from '../ledger/execute.ts';
 import type { Address, Block, BlockHeader, SignedTx } from '../ledger/types.ts';
 import type { NodeId } from '../sim/events.ts';
 import type { NodeContext } from '../sim/simulator.ts';
@@ -87,6 +97,12 @@ export interface PowParams {
   tickMs: number;
   maxHashesPerTick: number;
   futureLimitMs: number;
+  /** Rule 7: coins the first blocks create (0: no issuance). */
+  blockReward: number;
+  /** Rule 7: blocks between halvings of the reward (0: never). */
+  halvingInterval: number;
+  /** Rule 7: who each node's block rewards go to (undefined: the node's own address). */
+  payouts: ReadonlyArray<Address | undefined>;
 }
 
 const parsedParams = new WeakMap<object, PowParams>();
@@ -117,6 +133,17 @@ export function powParams(params: Readonly<Record<string, ProtocolParam>>, block
   const tickMs = integer('tickMs', POW_DEFAULTS.tickMs, 1);
   const maxHashesPerTick = integer('maxHashesPerTick', POW_DEFAULTS.maxHashesPerTick, 1);
   const futureLimitMs = integer('futureLimitMs', 2 * targetBlockMs, 0);
+  const blockReward = integer('blockReward', 0, 0);
+  const halvingInterval = integer('halvingInterval', 0, 0);
+  let payouts: Array<Address | undefined> = Array.from({ length: nodeCount }, () => undefined);
+  const givenPayouts = params.payouts;
+  if (givenPayouts !== undefined) {
+    if (!Array.isArray(givenPayouts) || givenPayouts.length !== nodeCount || !givenPayouts.every((p) => p === '' || (typeof p === 'string' && isAddress(p)))) {
+      problems.push(`payouts must list one address per node (${nodeCount} nodes), or '' for the node's own`);
+    } else {
+      payouts = (givenPayouts as readonly string[]).map((p) => (p === '' ? undefined : p));
+    }
+  }
   let shares: number[] = Array.from({ length: nodeCount }, () => 1 / nodeCount);
   const given = params.hashShares;
   if (given !== undefined) {
@@ -141,9 +168,37 @@ export function powParams(params: Readonly<Record<string, ProtocolParam>>, block
     tickMs,
     maxHashesPerTick,
     futureLimitMs,
+    blockReward,
+    halvingInterval,
+    payouts,
   };
   parsedParams.set(params, parsed);
   return parsed;
+}
+
+/** Rule 7: the new coins the block at `height` creates (Bitcoin Core's GetBlockSubsidy, halvings counted from height 1). */
+export function blockSubsidy(height: number, blockReward: number, halvingInterval: number): number {
+  if (height < 1 || blockReward <= 0) return 0;
+  const halvings = halvingInterval > 0 ? Math.floor((height - 1) / halvingInterval) : 0;
+  return halvings >= 64 ? 0 : Math.floor(blockReward / 2 ** halvings);
+}
+
+/** Rule 7: coins created by the blocks at heights 1..height, era by era. */
+export function issuedUpTo(height: number, blockReward: number, halvingInterval: number): number {
+  if (halvingInterval <= 0) return blockSubsidy(1, blockReward, 0) * Math.max(0, height);
+  let issued = 0;
+  for (let first = 1; first <= height; first += halvingInterval) {
+    const subsidy = blockSubsidy(first, blockReward, halvingInterval);
+    if (subsidy === 0) break;
+    issued += subsidy * (Math.min(height, first + halvingInterval - 1) - first + 1);
+  }
+  return issued;
+}
+
+/** Rule 7: the coins a header (already checked against the rule) creates, and for whom. */
+export function rewardOf(header: BlockHeader): BlockReward | undefined {
+  const { reward, coinbase } = header.consensus;
+  return typeof reward === 'number' && reward > 0 && typeof coinbase === 'string' ? { to: coinbase, amount: reward } : undefined;
 }
 
 /** Cumulative work up to and including a block, a decimal string ('0' at genesis). */
@@ -228,6 +283,8 @@ export interface PowBlockSpec {
   candidates?: readonly SignedTx[];
   maxTxs?: number;
   contracts?: ContractExecutor;
+  /** Rule 7: the coins this block creates and who gets them (none if absent or 0). */
+  reward?: BlockReward;
 }
 
 export interface AssembledPowBlock {
@@ -244,6 +301,7 @@ export function assemblePowHeader(spec: PowBlockSpec): AssembledPowBlock {
     timestampMs: spec.timestampMs,
     parentHash: spec.parent.block.hash,
     proposer: spec.proposer,
+    ...(spec.reward && spec.reward.amount > 0 ? { reward: spec.reward } : {}),
   };
   const built = buildBlock(spec.parent.state, env, spec.candidates ?? [], spec.maxTxs ?? 500, spec.contracts);
   const header: BlockHeader = {
@@ -255,7 +313,12 @@ export function assemblePowHeader(spec: PowBlockSpec): AssembledPowBlock {
     txRoot: txRootOf(built.txs),
     stateRoot: built.execution.state.root,
     receiptsRoot: built.execution.receiptsRoot,
-    consensus: { difficulty: spec.difficulty, chainWork: addWork(chainWorkOf(spec.parent.block), spec.difficulty), nonce: spec.nonce },
+    consensus: {
+      difficulty: spec.difficulty,
+      chainWork: addWork(chainWorkOf(spec.parent.block), spec.difficulty),
+      nonce: spec.nonce,
+      ...(env.reward ? { reward: env.reward.amount, coinbase: env.reward.to } : {}),
+    },
   };
   return { header, txs: built.txs, skipped: built.skipped };
 }
@@ -266,6 +329,11 @@ const POW_CERTIFICATE = { kind: 'pow', signatures: [] };
 export function makePowBlock(spec: PowBlockSpec): Block {
   const { header, txs } = assemblePowHeader(spec);
   return makeBlock(header, txs, POW_CERTIFICATE);
+}
+
+function rewardNote(header: BlockHeader): string {
+  const reward = rewardOf(header);
+  return reward ? `, ${reward.amount} new coins to ${reward.to.slice(0, 10)}` : '';
 }
 
 function withNonce(header: BlockHeader, nonce: number): BlockHeader {
@@ -408,6 +476,7 @@ export class PowNode extends LedgerNode {
 
   private assemble(tip: StoredBlock, timestampMs: number, nonce: number): AssembledPowBlock & { rule: DifficultyRule } {
     const rule = nextDifficulty(tip, this.ledger.chain, this.params);
+    const subsidy = blockSubsidy(tip.height + 1, this.params.blockReward, this.params.halvingInterval);
     const assembled = assemblePowHeader({
       chainId: this.setup.chainId,
       parent: tip,
@@ -417,6 +486,7 @@ export class PowNode extends LedgerNode {
       nonce,
       candidates: this.candidatesOn(tip),
       maxTxs: this.setup.maxTxsPerBlock,
+      ...(subsidy > 0 ? { reward: { to: this.params.payouts[this.ctx.id] ?? this.setup.key.address, amount: subsidy } } : {}),
       ...(this.ledger.contracts ? { contracts: this.ledger.contracts } : {}),
     });
     for (const { tx, invalid } of assembled.skipped) {
@@ -468,7 +538,7 @@ export class PowNode extends LedgerNode {
     const keepPrivate = this.privateMining();
     if (assembled.rule.retarget && !this.params.classroom) this.traceRetarget(block.header.height, assembled.rule);
     this.ctx.trace({ type: 'block.propose', node: this.ctx.id, height: block.header.height, hash: block.hash, txs: block.txs.length });
-    this.ctx.trace({ type: 'consensus', node: this.ctx.id, protocol: 'pow', what: keepPrivate ? 'mined-private' : 'mined', detail: `height ${block.header.height} on ${short(tip.block.hash)}, difficulty ${assembled.rule.difficulty}, chain work ${chainWorkOf(block)}` });
+    this.ctx.trace({ type: 'consensus', node: this.ctx.id, protocol: 'pow', what: keepPrivate ? 'mined-private' : 'mined', detail: `height ${block.header.height} on ${short(tip.block.hash)}, difficulty ${assembled.rule.difficulty}, chain work ${chainWorkOf(block)}${rewardNote(block.header)}` });
     if (keepPrivate) this.unpublished.add(block.hash);
     this.receiveBlock(block, this.ctx.id, false);
     const stored = this.ledger.chain.get(block.hash);
@@ -491,6 +561,8 @@ export class PowNode extends LedgerNode {
         : `the parent's difficulty carries over until the next retarget, so it must be ${rule.difficulty}`;
       return { reason: 'bad-difficulty', detail: `difficulty ${difficulty} at height ${block.header.height} is wrong: ${why}` };
     }
+    const rewardProblem = this.checkReward(block.header);
+    if (rewardProblem) return rewardProblem;
     const expectedWork = addWork(chainWorkOf(parent.block), difficulty);
     if (chainWork !== expectedWork) return { reason: 'bad-chainwork', detail: `chain work ${String(chainWork)} should be the parent's ${chainWorkOf(parent.block)} + difficulty ${difficulty} = ${expectedWork}` };
     if (block.header.timestampMs > this.ctx.now() + this.params.futureLimitMs) {
@@ -500,6 +572,25 @@ export class PowNode extends LedgerNode {
       return { reason: 'insufficient-work', detail: `hash ${short(block.hash)} has ${leadingZeroBits(block.hash)} leading zero bits; difficulty ${difficulty} needs its first 52 bits below 2^52/${difficulty} (about ${log2Floor(difficulty)} zero bits)` };
     }
     return undefined;
+  }
+
+  /** Rule 7: exactly the coins the rule gives at this height, to an address. */
+  private checkReward(header: BlockHeader): BlockProblem | undefined {
+    const { reward, coinbase } = header.consensus;
+    const { blockReward, halvingInterval } = this.params;
+    const expected = blockSubsidy(header.height, blockReward, halvingInterval);
+    const rule = blockReward === 0 ? 'this chain issues no coins' : `the rule gives ${expected} at height ${header.height} (${blockReward}${halvingInterval > 0 ? `, halved every ${halvingInterval} blocks` : ''})`;
+    if (expected === 0) {
+      if (reward !== undefined || coinbase !== undefined) return { reason: 'bad-reward', detail: `the block creates ${String(reward)} new coins, but ${rule}` };
+      return undefined;
+    }
+    if (reward !== expected) return { reason: 'bad-reward', detail: `the block creates ${String(reward)} new coins, but ${rule}` };
+    if (typeof coinbase !== 'string' || !isAddress(coinbase)) return { reason: 'bad-reward', detail: `header.consensus.coinbase must be the address that receives the ${expected} new coins` };
+    return undefined;
+  }
+
+  override blockReward(header: BlockHeader): BlockReward | undefined {
+    return rewardOf(header);
   }
 
   /** Rule 3: strictly more cumulative work; on a tie the current (first-seen) head stays. */

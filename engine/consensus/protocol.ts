@@ -46,7 +46,7 @@ export interface NodeSetup {
   params: Readonly<Record<string, ProtocolParam>>;
 }
 
-export type ProtocolParam = number | string | boolean | readonly number[];
+export type ProtocolParam = number | string | boolean | readonly number[] | readonly string[];
 
 /** A plain-data snapshot of one node, for the CLI, the UI and checkers. */
 export interface NodeStatus {

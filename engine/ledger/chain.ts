@@ -4,10 +4,12 @@
  * it survives a crash; the mempool and unconnected blocks do not.
  */
 import { invariant } from '../core/assert.ts';
+import { markImmutable } from '../core/clone.ts';
 import type { Hash } from '../core/hash.ts';
 import type { LedgerState } from './state.ts';
 import type { Block, Receipt } from './types.ts';
 
+/** Never changed once stored (a new certificate makes a new StoredBlock), so snapshots share it. */
 export interface StoredBlock {
   readonly block: Block;
   readonly height: number;
@@ -35,7 +37,7 @@ export class ChainStore {
   finality: 'final' | 'probabilistic' = 'final';
 
   constructor(readonly genesis: StoredBlock) {
-    this.byHash.set(genesis.block.hash, genesis);
+    this.byHash.set(genesis.block.hash, markImmutable(genesis));
     this.canonical.push(genesis.block.hash);
   }
 
@@ -49,6 +51,11 @@ export class ChainStore {
 
   has(hash: Hash): boolean {
     return this.byHash.has(hash);
+  }
+
+  /** Every stored block, canonical and fork branches alike, in the order they were stored (for explorers). */
+  blocks(): IterableIterator<StoredBlock> {
+    return this.byHash.values();
   }
 
   head(): StoredBlock {
@@ -79,7 +86,7 @@ export class ChainStore {
 
   insert(stored: StoredBlock): void {
     invariant(this.byHash.has(stored.block.header.parentHash), `block ${stored.block.hash.slice(0, 10)} inserted before its parent`);
-    this.byHash.set(stored.block.hash, stored);
+    this.byHash.set(stored.block.hash, markImmutable(stored));
   }
 
   /** Make `hash` the head; returns what left and joined the canonical chain. */
@@ -139,7 +146,7 @@ export class ChainStore {
   attachCertificate(block: Block): void {
     const stored = this.byHash.get(block.hash);
     invariant(stored !== undefined, `cannot certify unknown block ${block.hash.slice(0, 10)}`);
-    this.byHash.set(block.hash, { ...stored, block });
+    this.byHash.set(block.hash, markImmutable({ ...stored, block }));
   }
 
   /** Replace a stored block without any check: only for the tamper demo, which shows what checks then catch. */
@@ -147,7 +154,7 @@ export class ChainStore {
     const old = this.canonicalAt(height);
     invariant(old !== undefined, `no canonical block at height ${height}`);
     this.byHash.delete(old.block.hash);
-    this.byHash.set(block.hash, { ...old, block });
+    this.byHash.set(block.hash, markImmutable({ ...old, block }));
     this.canonical[height] = block.hash;
   }
 

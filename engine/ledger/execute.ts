@@ -24,6 +24,18 @@ export interface BlockEnv {
   timestampMs: number;
   parentHash: Hash;
   proposer: Address;
+  /** New coins the block creates (proof-of-work's coinbase), credited after its transactions. */
+  reward?: BlockReward;
+}
+
+/**
+ * Coins a block creates by the protocol's rule, for whoever it names (a miner's payout address).
+ * Applied after the block's transactions, so they cannot be spent in the block that creates them;
+ * part of the state, so the state root covers it and every node that re-executes the block checks it.
+ */
+export interface BlockReward {
+  to: Address;
+  amount: number;
 }
 
 /** The contract VM as the ledger sees it (engine/vm implements this). */
@@ -114,6 +126,13 @@ export function applyTx(state: LedgerState, tx: SignedTx, env: BlockEnv, contrac
       next = next.withCredential({ ...credential, revoked: true, revokedAtHeight: env.height });
       return { ok: true, state: next, receipt: { ...base, gasUsed } };
     }
+    case 'private.record': {
+      // Only the commitment: the content stays with the parties (see private-data.ts).
+      const gasUsed = NATIVE_GAS['private.record'];
+      if (next.privateRecord(payload.commitment)) return failed(next, base, gasUsed, 'this commitment is already on the ledger: a private record needs its own salt');
+      next = next.withPrivateRecord(payload.commitment, { by: body.from, height: env.height, tx: tx.hash });
+      return { ok: true, state: next, receipt: { ...base, gasUsed } };
+    }
     case 'contract.deploy':
     case 'contract.call':
       return applyContractTx(next, tx, env, base, contracts);
@@ -179,6 +198,11 @@ function debit(state: LedgerState, address: Address, amount: number): LedgerStat
   return state.withAccount(address, { ...account, balance: account.balance - amount });
 }
 
+function applyReward(state: LedgerState, reward: BlockReward): LedgerState {
+  invariant(Number.isSafeInteger(reward.amount) && reward.amount >= 0, `block reward must be a non-negative integer, got ${reward.amount}`);
+  return reward.amount === 0 ? state : credit(state, reward.to, reward.amount);
+}
+
 export interface BlockExecution {
   state: LedgerState;
   receipts: Receipt[];
@@ -231,6 +255,7 @@ export function executeBlock(parent: LedgerState, env: BlockEnv, txs: readonly S
     state = applied.state;
     receipts.push(applied.receipt);
   }
+  if (!outcome && env.reward) state = applyReward(state, env.reward);
   outcome ??= { ok: true, result: { state, receipts, receiptsRoot: merkleRoot(receipts.map(receiptHash)) } };
   if (key) {
     if (executionCache.size >= CACHE_MAX) executionCache.delete(executionCache.keys().next().value!);
@@ -269,6 +294,7 @@ export function buildBlock(parent: LedgerState, env: BlockEnv, candidates: reado
     state = applied.state;
     receipts.push(applied.receipt);
   }
+  if (env.reward) state = applyReward(state, env.reward);
   const execution = { state, receipts, receiptsRoot: merkleRoot(receipts.map(receiptHash)) };
   if (sharing) {
     executionsRun++;

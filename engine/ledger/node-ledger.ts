@@ -6,10 +6,10 @@ import type { Hash } from '../core/hash.ts';
 import type { NodeId, TraceEventInput } from '../sim/events.ts';
 import { checkBlockShape, type BlockProblem } from './block.ts';
 import type { ChainStore, HeadChange, StoredBlock } from './chain.ts';
-import { executeBlock, type BlockEnv, type ContractExecutor } from './execute.ts';
+import { executeBlock, type BlockEnv, type BlockReward, type ContractExecutor } from './execute.ts';
 import { Mempool, type AdmitResult } from './mempool.ts';
 import type { LedgerState } from './state.ts';
-import type { Block, SignedTx } from './types.ts';
+import type { Block, BlockHeader, SignedTx } from './types.ts';
 
 export type ImportOutcome =
   | { status: 'imported'; stored: StoredBlock }
@@ -24,9 +24,12 @@ export interface NodeLedgerOptions {
   node: NodeId;
   chainId: string;
   contracts?: ContractExecutor;
-  trace: (event: TraceEventInput) => void;
+  /** Where the node's ledger events go (the node's context): an object, so a snapshot can copy it. */
+  tracer: { trace(event: TraceEventInput): void };
   mempoolCapacity?: number;
   maxOrphans?: number;
+  /** The coins a block creates (proof-of-work's coinbase), read from a header the consensus check has passed. The node itself: an object, not a closure, so snapshots can copy it. */
+  rewards?: { blockReward(header: BlockHeader): BlockReward | undefined };
 }
 
 export class NodeLedger {
@@ -56,8 +59,8 @@ export class NodeLedger {
   /** Admission into the mempool, traced either way. */
   submit(tx: SignedTx): AdmitResult {
     const result = this.mempool.add(tx, this.headState());
-    if (result.ok) this.options.trace({ type: 'tx.admit', node: this.options.node, tx: tx.hash });
-    else this.options.trace({ type: 'tx.reject', node: this.options.node, tx: String(tx?.hash), reason: result.reason, detail: result.detail });
+    if (result.ok) this.trace({ type: 'tx.admit', node: this.options.node, tx: tx.hash });
+    else this.trace({ type: 'tx.reject', node: this.options.node, tx: String(tx?.hash), reason: result.reason, detail: result.detail });
     return result;
   }
 
@@ -91,7 +94,7 @@ export class NodeLedger {
   private importOne(block: Block, from: NodeId, consensusCheck: ConsensusCheck): ImportOutcome {
     const node = this.options.node;
     const reject = (problem: BlockProblem): ImportOutcome => {
-      this.options.trace({ type: 'block.reject', node, height: Number(block?.header?.height) || 0, hash: String(block?.hash), reason: problem.reason, detail: problem.detail });
+      this.trace({ type: 'block.reject', node, height: Number(block?.header?.height) || 0, hash: String(block?.hash), reason: problem.reason, detail: problem.detail });
       return { status: 'rejected', problem };
     };
     const shape = checkBlockShape(block, this.options.chainId);
@@ -113,12 +116,14 @@ export class NodeLedger {
     }
     const consensus = consensusCheck(block, parent);
     if (consensus) return reject(consensus);
+    const reward = this.options.rewards?.blockReward(block.header);
     const env: BlockEnv = {
       chainId: block.header.chainId,
       height: block.header.height,
       timestampMs: block.header.timestampMs,
       parentHash: block.header.parentHash,
       proposer: block.header.proposer,
+      ...(reward ? { reward } : {}),
     };
     const executed = executeBlock(parent.state, env, block.txs, this.options.contracts);
     if (!executed.ok) {
@@ -133,7 +138,7 @@ export class NodeLedger {
     }
     const stored: StoredBlock = { block, height: block.header.height, state, receipts };
     this.chain.insert(stored);
-    this.options.trace({ type: 'block.import', node, height: stored.height, hash: block.hash, from });
+    this.trace({ type: 'block.import', node, height: stored.height, hash: block.hash, from });
     return { status: 'imported', stored };
   }
 
@@ -147,13 +152,17 @@ export class NodeLedger {
     this.orphanCount++;
   }
 
+  private trace(event: TraceEventInput): void {
+    this.options.tracer.trace(event);
+  }
+
   /** Switch the canonical head, trace it, and bring the mempool in line with the new chain. */
   adoptHead(hash: Hash): HeadChange {
     const change = this.chain.setHead(hash);
     const node = this.options.node;
-    for (const gone of change.removed) this.options.trace({ type: 'block.orphan', node, height: gone.height, hash: gone.block.hash });
+    for (const gone of change.removed) this.trace({ type: 'block.orphan', node, height: gone.height, hash: gone.block.hash });
     const head = this.chain.head();
-    this.options.trace({ type: 'block.head', node, height: head.height, hash: head.block.hash, reorgDepth: change.removed.length });
+    this.trace({ type: 'block.head', node, height: head.height, hash: head.block.hash, reorgDepth: change.removed.length });
     const state = head.state;
     for (const added of change.added) for (const tx of added.block.txs) this.mempool.remove(tx.hash);
     // Transactions of blocks that left the chain go back to the pool if still valid.

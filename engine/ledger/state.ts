@@ -8,12 +8,14 @@
  *   credix:<credential id>         subject (to find a credential by id)
  *   code:<address>                 contract code record
  *   store:<address>:<key>          contract storage value (canonical JSON text)
+ *   priv:<commitment>              a sealed private record: who recorded it, at which height, in which tx
  */
+import { registerImmutableClass } from '../core/clone.ts';
 import { canonicalJson } from '../core/encoding.ts';
 import type { Hash } from '../core/hash.ts';
 import type { ContractCode, ContractStateView, Credential, Identity } from '../vm/host-interface.ts';
 import { Trie } from './trie.ts';
-import type { Account, Address, CredentialRecord, IdentityRecord } from './types.ts';
+import type { Account, Address, CredentialRecord, IdentityRecord, PrivateRecordEntry } from './types.ts';
 
 const EMPTY_ACCOUNT: Account = Object.freeze({ balance: 0, nonce: 0 });
 
@@ -96,6 +98,15 @@ export class LedgerState implements ContractStateView {
     return new LedgerState(value === null ? this.trie.delete(full) : this.trie.set(full, value));
   }
 
+  /** The on-ledger trace of a private record (ledger/private-data.ts): never its content. */
+  privateRecord(commitment: Hash): PrivateRecordEntry | undefined {
+    return this.read<PrivateRecordEntry>(`priv:${commitment}`);
+  }
+
+  withPrivateRecord(commitment: Hash, entry: PrivateRecordEntry): LedgerState {
+    return this.put(`priv:${commitment}`, entry);
+  }
+
   /** Every account with a balance or nonce, in address order (for explorers and reports). */
   accounts(): Array<{ address: Address } & Account> {
     return this.trie.scan('acct:').map(([key, raw]) => ({ address: key.slice(5), ...(JSON.parse(raw) as Account) }));
@@ -110,3 +121,6 @@ export class LedgerState implements ContractStateView {
     return new LedgerState(this.trie.set(key, canonicalJson(value)));
   }
 }
+
+// A version never changes (updates return a new one): snapshots and forked timelines share it.
+registerImmutableClass(LedgerState);

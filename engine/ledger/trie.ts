@@ -17,6 +17,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { ZERO_HASH, type Hash } from '../core/hash.ts';
+import { registerImmutableClass } from '../core/clone.ts';
 
 interface Leaf {
   readonly leaf: true;
@@ -259,3 +260,6 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+// A version never changes (updates return a new one): snapshots and forked timelines share it.
+registerImmutableClass(Trie);

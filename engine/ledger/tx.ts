@@ -117,6 +117,9 @@ function payloadProblem(payload: TxPayload | undefined): string | undefined {
     case 'credential.revoke':
       if (typeof payload.credentialId !== 'string' || !/^[0-9a-f]{64}$/.test(payload.credentialId)) return 'credentialId must be 64 hex digits';
       return undefined;
+    case 'private.record':
+      if (typeof payload.commitment !== 'string' || !/^[0-9a-f]{64}$/.test(payload.commitment)) return 'a private record\'s commitment must be 64 hex digits (a sha256)';
+      return undefined;
     case 'contract.deploy':
       if (typeof payload.source !== 'string' || payload.source.length === 0) return 'contract source is empty';
       if (payload.source.length > LEDGER_LIMITS.maxContractSourceBytes) return `contract source exceeds ${LEDGER_LIMITS.maxContractSourceBytes} bytes`;

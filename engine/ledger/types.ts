@@ -15,7 +15,9 @@ export type TxPayload =
   | { type: 'credential.revoke'; credentialId: Hash }
   /** `name` (optional, e.g. "token") is how errors refer to the code: "token.js:14:7". */
   | { type: 'contract.deploy'; source: string; initArgs: unknown; value: number; name?: string }
-  | { type: 'contract.call'; contract: Address; method: string; args: unknown; value: number };
+  | { type: 'contract.call'; contract: Address; method: string; args: unknown; value: number }
+  /** A sealed private record: only its commitment is on the ledger (see ledger/private-data.ts). */
+  | { type: 'private.record'; commitment: Hash };
 
 export type TxType = TxPayload['type'];
 
@@ -110,6 +112,13 @@ export interface CredentialRecord {
   revokedAtHeight?: number;
 }
 
+/** What the ledger holds about a private record: who put its commitment on, where. */
+export interface PrivateRecordEntry {
+  by: Address;
+  height: number;
+  tx: Hash;
+}
+
 /** The chain's starting point, identical on every node. */
 export interface GenesisSpec {
   chainId: string;
@@ -126,6 +135,7 @@ export const NATIVE_GAS = {
   'identity.register': 30_000,
   'credential.issue': 40_000,
   'credential.revoke': 25_000,
+  'private.record': 25_000,
 } as const;
 
 /** Limits that keep blocks and state bounded. */

@@ -12,6 +12,7 @@ import { callCommand, testCommand } from './contract-cli.ts';
 import { LedgerlabError, parseFaults, runNetwork, type Network, type RunOptions, type RunReport } from '../api/index.ts';
 import { PROTOCOLS, type ProtocolParam } from '../consensus/index.ts';
 import { Trace } from '../sim/trace.ts';
+import { attachMetrics, formatMetrics, type MetricsCollector } from '../api/metrics.ts';
 import { useNativeCrypto } from './native-crypto.ts';
 
 
@@ -43,6 +44,8 @@ const RUN_USAGE = `Usage: ledgerlab run [--protocol P] [--nodes N] [--seed S] [-
   --params JSON  protocol parameters, e.g. '{"hashShares":[0.6,0.2,0.2]}' (a PoW attacker with 60%),
                  '{"electionTimeoutMinMs":150,"electionTimeoutMaxMs":300}' (Raft), '{"confirmations":6}'
   --trace FILE   write every trace event to FILE as JSON lines
+  --metrics      also report block interval, time to finality, messages per block, throughput
+                 and orphan rate (a "metrics" object with --json)
   --max-events N stop with an error after N simulator events (default 50000000)
 
 Example: npx ledgerlab run --protocol poa --nodes 4 --seed 7 --blocks 20 --txs 200 --json`;
@@ -98,6 +101,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       txs: { type: 'string' },
       json: { type: 'boolean' },
       trace: { type: 'string' },
+      metrics: { type: 'boolean' },
       faults: { type: 'string' },
       params: { type: 'string' },
       'max-events': { type: 'string' },
@@ -129,9 +133,16 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     }
   }
   let network: Network | undefined;
-  const report = runNetwork(options, { keepFullTrace: values.trace !== undefined, onNetwork: (n) => (network = n) });
+  let metrics: MetricsCollector | undefined;
+  const onNetwork = (n: Network) => {
+    network = n;
+    if (values.metrics) metrics = attachMetrics(n.trace).collector;
+  };
+  const report = runNetwork(options, { keepFullTrace: values.trace !== undefined, onNetwork });
   if (values.trace !== undefined && network) await writeTrace(values.trace, network);
-  io.out(values.json ? JSON.stringify(report) : summary(report));
+  const totals = metrics?.totals();
+  if (values.json) io.out(JSON.stringify(totals ? { ...report, metrics: totals } : report));
+  else io.out(totals ? `${summary(report)}\n${formatMetrics(totals)}` : summary(report));
   if (!report.reachedTarget) io.err(`ledgerlab: the network did not reach height ${options.blocks} (it stopped at ${report.height}, seed ${options.seed}). Replay: ${report.replay}`);
   if (report.violations.length > 0) io.err(`ledgerlab: ${report.violations.length} violation${report.violations.length === 1 ? '' : 's'} (seed ${options.seed}). Replay: ${report.replay}`);
   return report.reachedTarget && report.violations.length === 0 ? 0 : 1;
@@ -146,8 +157,8 @@ function parseParams(text: string): Record<string, ProtocolParam> {
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--params must be a JSON object, e.g. '{"confirmations":6}'.\n\n${RUN_USAGE}`);
   for (const [key, value] of Object.entries(parsed)) {
-    const ok = typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'number'));
-    if (!ok) throw new UsageError(`--params: "${key}" must be a number, string, boolean or list of numbers.\n\n${RUN_USAGE}`);
+    const ok = typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || (Array.isArray(value) && (value.every((v) => typeof v === 'number') || value.every((v) => typeof v === 'string')));
+    if (!ok) throw new UsageError(`--params: "${key}" must be a number, string, boolean, list of numbers or list of strings.\n\n${RUN_USAGE}`);
   }
   return parsed as Record<string, ProtocolParam>;
 }

@@ -116,7 +116,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     io.out(`${loaded.scenario.title} — ${player.protocol}, ${loaded.scenario.network.nodes} nodes, seed ${player.seed}`);
     for (const r of records) {
       io.out(`\n${r.index + 1}. ${r.title}`);
-      for (const t of r.transactions) io.out(`   ${t.name ?? t.kind} by ${t.by}: ${t.status}${t.height ? ` in block ${t.height}` : ''}${t.receipt?.error ? ` — ${t.receipt.error}` : t.rejection ? ` — ${t.rejection}` : ''}`);
+      for (const t of r.transactions) io.out(`   ${t.name ?? t.kind}${t.kind === 'private.record' ? ' (private: only its parties can read it)' : ''} by ${t.by}: ${t.status}${t.height ? ` in block ${t.height}` : ''}${t.receipt?.error ? ` — ${t.receipt.error}` : t.rejection ? ` — ${t.rejection}` : ''}`);
       for (const change of r.changes) io.out(`   · ${change}`);
       for (const c of r.checks) io.out(`   ${c.passed ? '✓' : '✗'} ${c.check}${c.passed ? '' : ` — ${c.detail}`}`);
     }

@@ -132,29 +132,65 @@ function checkMeaning(s: Scenario, at: (path: Path, message: string) => Scenario
   const needContract = (name: string, path: Path) => {
     if (!contracts.has(name)) problems.push(at(path, `unknown contract "${name}": define it under contracts (known: ${[...contracts].join(', ') || 'none'})`));
   };
-  const txs = new Map<string, 'call' | 'issue' | 'other'>();
-  const nameTx = (name: string | undefined, kind: 'call' | 'issue' | 'other', path: Path) => {
+  const txs = new Map<string, 'call' | 'issue' | 'double-spend' | 'other'>();
+  const nameTx = (name: string | undefined, kind: 'call' | 'issue' | 'double-spend' | 'other', path: Path) => {
     if (name === undefined) return;
     if (txs.has(name)) problems.push(at(path, `transaction name "${name}" is used twice: names given with "as:" must be unique`));
     txs.set(name, kind);
   };
-  const needTx = (name: string, path: Path, kind?: 'issue') => {
+  const needTx = (name: string, path: Path, kind?: 'issue' | 'double-spend') => {
     const known = txs.get(name);
     if (!known) problems.push(at(path, `no earlier transaction is named "${name}": add "as: ${name}" to the action that makes it, in this step or before`));
-    else if (kind && known !== kind) problems.push(at(path, `"${name}" is not a credential issued with "issue:"`));
+    else if (kind && known !== kind) problems.push(at(path, kind === 'issue' ? `"${name}" is not a credential issued with "issue:"` : `"${name}" is not a payment made with "doubleSpend:" (name it there with "as: ${name}")`));
   };
+  // Proof-of-work stories (story 8): mining rewards, who runs which node, double spends.
+  const protocols = new Set([s.network.protocol, ...(s.network.protocols ?? [])]);
+  const powOnly = (what: string, path: Path) => {
+    if ([...protocols].some((p) => p !== 'pow')) problems.push(at(path, `${what} needs proof-of-work: set protocol: pow and protocols: [pow]`));
+  };
+  const mining = s.network.mining;
+  if (mining) {
+    powOnly('mining', ['network', 'mining']);
+    const shares = mining.hashShares;
+    if (shares && shares.length !== s.network.nodes) problems.push(at(['network', 'mining', 'hashShares'], `list one hash share per node: this network has ${s.network.nodes} nodes, the list has ${shares.length}`));
+    if (shares && !shares.some((share) => share > 0)) problems.push(at(['network', 'mining', 'hashShares'], 'at least one node must mine: give it a share above 0'));
+  }
+  const nodeOwner = new Map<number, string>();
+  s.actors.forEach((a, i) => {
+    if (a.node === undefined) return;
+    if (a.node >= s.network.nodes) problems.push(at(['actors', i, 'node'], `there is no node ${a.node}: this network has nodes 0 to ${s.network.nodes - 1}`));
+    if (nodeOwner.has(a.node)) problems.push(at(['actors', i, 'node'], `node ${a.node} is already run by "${nodeOwner.get(a.node)}": one actor per node`));
+    nodeOwner.set(a.node, a.id);
+  });
   s.actors.forEach((a, i) => a.credentials?.forEach((c, j) => nameTx(c.as, 'issue', ['actors', i, 'credentials', j, 'as'])));
+  // Private transfers and calls: who may read them, and which named transactions are sealed.
+  const privateTxs = new Set<string>();
+  const needParties = (parties: string[] | undefined, insiders: string[], name: string | undefined, path: Path) => {
+    if (!parties) return;
+    parties.forEach((p, k) => {
+      needActor(p, [...path, k]);
+      if (parties.indexOf(p) !== k) problems.push(at([...path, k], `"${p}" is listed twice: name each party once`));
+    });
+    for (const insider of insiders) {
+      if (!parties.includes(insider)) problems.push(at(path, `"${insider}" takes part, so must be one of the parties: add ${insider} to private`));
+    }
+    if (name !== undefined && s.network.visibility === 'private') privateTxs.add(name);
+  };
   s.steps.forEach((step, i) => {
     (step.actions ?? []).forEach((action, j) => {
       const base: Path = ['steps', i, 'actions', j];
       if ('transfer' in action) {
         needActor(action.transfer.from, [...base, 'transfer', 'from']);
         needActor(action.transfer.to, [...base, 'transfer', 'to']);
+        needParties(action.transfer.private, [action.transfer.from, action.transfer.to], action.transfer.as, [...base, 'transfer', 'private']);
         nameTx(action.transfer.as, 'other', [...base, 'transfer', 'as']);
       } else if ('call' in action) {
         needActor(action.call.by, [...base, 'call', 'by']);
         needContract(action.call.contract, [...base, 'call', 'contract']);
-        action.call.private?.forEach((p, k) => needActor(p, [...base, 'call', 'private', k]));
+        needParties(action.call.private, [action.call.by], action.call.as, [...base, 'call', 'private']);
+        if (action.call.private && s.network.visibility === 'private' && (action.call.value ?? 0) > 0) {
+          problems.push(at([...base, 'call', 'value'], 'a private call cannot send value: moving it would show the amount to everyone. Leave value out and settle with a public transfer later'));
+        }
         nameTx(action.call.as, 'call', [...base, 'call', 'as']);
       } else if ('issue' in action) {
         needActor(action.issue.by, [...base, 'issue', 'by']);
@@ -172,7 +208,20 @@ function checkMeaning(s: Scenario, at: (path: Path, message: string) => Scenario
         needActor(action.revoke.by, [...base, 'revoke', 'by']);
         needTx(action.revoke.credential, [...base, 'revoke', 'credential'], 'issue');
         nameTx(action.revoke.as, 'other', [...base, 'revoke', 'as']);
-      }
+      } else if ('doubleSpend' in action) {
+        const attack = action.doubleSpend;
+        const here: Path = [...base, 'doubleSpend'];
+        powOnly('a double spend', here);
+        needActor(attack.by, [...here, 'by']);
+        needActor(attack.to, [...here, 'to']);
+        if (attack.instead !== undefined) needActor(attack.instead, [...here, 'instead']);
+        if (attack.to === attack.by) problems.push(at([...here, 'to'], 'the merchant must be someone other than the attacker'));
+        if ((attack.instead ?? attack.by) === attack.to) problems.push(at([...here, 'instead'], 'the conflicting spend must pay someone other than the merchant: the attacker or an accomplice'));
+        if (attack.miner >= s.network.nodes) problems.push(at([...here, 'miner'], `there is no node ${attack.miner}: this network has nodes 0 to ${s.network.nodes - 1}`));
+        else if (mining?.hashShares && !(mining.hashShares[attack.miner]! > 0)) problems.push(at([...here, 'miner'], `node ${attack.miner} does not mine (hash share 0): the attacker needs mining power to build a secret branch`));
+        nameTx(attack.as, 'double-spend', [...here, 'as']);
+        nameTx(attack.conflictAs, 'other', [...here, 'conflictAs']);
+      } else if ('wait' in action && 'confirmations' in action.wait) needTx(action.wait.tx, [...base, 'wait', 'tx']);
     });
     (step.expect ?? []).forEach((check, j) => {
       const base: Path = ['steps', i, 'expect', j];
@@ -194,6 +243,23 @@ function checkMeaning(s: Scenario, at: (path: Path, message: string) => Scenario
       else if ('sees' in check) {
         needActor(check.sees.actor, [...base, 'sees', 'actor']);
         needTx(check.sees.tx, [...base, 'sees', 'tx']);
+      }
+      else if ('supply' in check) {
+        const { equals, atLeast, atMost, byRule } = check.supply;
+        if (equals === undefined && atLeast === undefined && atMost === undefined && byRule === undefined) problems.push(at([...base, 'supply'], 'a supply check needs equals, atLeast, atMost or byRule: true'));
+      }
+      else if ('reward' in check) {
+        if (!mining) problems.push(at([...base, 'reward'], 'a reward check needs mining: add network.mining with the reward per block'));
+      }
+      else if ('forks' in check) {
+        if (check.forks.equals === undefined && check.forks.atLeast === undefined && check.forks.atMost === undefined) problems.push(at([...base, 'forks'], 'a forks check needs equals, atLeast or atMost'));
+      }
+      else if ('confirmations' in check) needTx(check.confirmations.tx, [...base, 'confirmations', 'tx']);
+      else if ('doubleSpend' in check) needTx(check.doubleSpend.tx, [...base, 'doubleSpend', 'tx'], 'double-spend');
+      else if ('commitment' in check) {
+        needTx(check.commitment.tx, [...base, 'commitment', 'tx']);
+        if (s.network.visibility !== 'private') problems.push(at([...base, 'commitment'], 'commitment checks need private data: set network.visibility: private'));
+        else if (txs.has(check.commitment.tx) && !privateTxs.has(check.commitment.tx)) problems.push(at([...base, 'commitment', 'tx'], `"${check.commitment.tx}" is not a private transfer or call, so it has no commitment: add private: [parties] to it`));
       }
     });
   });

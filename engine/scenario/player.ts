@@ -3,8 +3,10 @@
  * and records what each step did — its transactions with receipts, contract events, a
  * plain-language state diff, the slice of the consensus trace it caused, and its checks.
  *
- * Going back (`prev`, `goTo`) rebuilds the network and replays deterministically: the same
- * scenario and seed always give the same records, block hashes and trace hash.
+ * Going back (`prev`, `goTo`) copies the nearest snapshot kept while playing and replays the
+ * few steps after it, deterministically: the same scenario and seed always give the same
+ * records, block hashes and trace hash. `branchAt` changes the story at a step and continues on
+ * a new timeline, keeping the original reachable (`timelines`, `switchTo`); see timeline.ts.
  */
 import { LedgerlabError } from '../core/assert.ts';
 import type { Hash } from '../core/hash.ts';
@@ -15,10 +17,13 @@ import type { ProtocolName } from '../consensus/protocol.ts';
 import { contractAddress, type ContractExecutor } from '../ledger/execute.ts';
 import type { LedgerState } from '../ledger/state.ts';
 import type { AdmitResult } from '../ledger/mempool.ts';
-import { Trie } from '../ledger/trie.ts';
+import { describeStateChanges } from '../ledger/describe.ts';
 import type { Receipt, SignedTx, TxPayload } from '../ledger/types.ts';
 import type { TraceEventType } from '../sim/events.ts';
 import type { Scenario, ScenarioAction, ScenarioExpect, ScenarioStep } from './format.ts';
+import { checkCurrency, describeChain, miningNetworkOptions, playDoubleSpend, waitOnChain, type DoubleSpendOutcome } from './mining.ts';
+import { actorView, commitmentCheck, PrivateStores, seesCheck, type ActorView, type ViewSource, type Visibility } from './privacy.ts';
+import { playAtSpeed, TimelineTree, type PlaybackOptions, type SnapshotPolicy, type TimelineChange, type TimelineInfo } from './timeline.ts';
 
 export interface PlayerOptions {
   /** Run on another protocol than the file names. */
@@ -28,6 +33,8 @@ export interface PlayerOptions {
   contracts?: ContractExecutor;
   /** Contract sources by the path written in the scenario. */
   sources?: Record<string, string>;
+  /** How often to keep a snapshot for going back (default: DEFAULT_SNAPSHOT_POLICY in timeline.ts). */
+  snapshots?: Partial<SnapshotPolicy>;
 }
 
 export interface TxRecord {
@@ -40,6 +47,8 @@ export interface TxRecord {
   height?: number;
   receipt?: Receipt;
   rejection?: string;
+  /** For a payment made with doubleSpend: how the race against the merchant went (mining.ts). */
+  doubleSpend?: DoubleSpendOutcome;
 }
 
 export interface CheckResult {
@@ -60,6 +69,8 @@ export interface StepRecord {
   checks: CheckResult[];
   timeMs: number;
   height: number;
+  /** The timeline the step was played on ("main" unless the story was changed with branchAt). */
+  timeline: string;
 }
 
 const WAIT_LIMIT_MS = 120_000;
@@ -70,18 +81,20 @@ export class ScenarioPlayer {
   private readonly txs = new Map<string, TxRecord>();
   private readonly contractAddresses = new Map<string, Address>();
   private readonly names = new Map<Address, string>();
+  /** The parties' private stores (visibility: private). Plain data keyed by tx hash: snapshots copy it. */
+  private readonly privateData = new PrivateStores();
+  /** Snapshots and timelines. Not part of the state it snapshots (nor are scenario and options). */
+  private readonly tree: TimelineTree;
 
   constructor(
     readonly scenario: Scenario,
     private readonly options: PlayerOptions = {},
   ) {
-    if (scenario.network.visibility === 'private') {
-      throw new LedgerlabError('scenario-private', 'private-data visibility is not available yet in this version of the player.', 'Use visibility: public, or leave it out.');
-    }
     if ((scenario.contracts?.length ?? 0) > 0 && !options.contracts) {
       throw new LedgerlabError('scenario-no-vm', 'this scenario deploys contracts, but the player was started without the contract VM.', 'Pass the VM (the CLI does this for you).');
     }
     this.reset();
+    this.tree = new TimelineTree(this, ['scenario', 'options', 'tree'], options.contracts ? [options.contracts] : [], options.snapshots);
   }
 
   get protocol(): ProtocolName {
@@ -92,8 +105,9 @@ export class ScenarioPlayer {
     return this.options.seed ?? this.scenario.network.seed ?? 1;
   }
 
+  /** Steps in the current timeline's story (the scenario's, unless a change added one). */
   get stepCount(): number {
-    return this.scenario.steps.length;
+    return this.tree.steps().length;
   }
 
   /** Steps played so far. */
@@ -112,21 +126,54 @@ export class ScenarioPlayer {
   /** Play the next step. */
   next(): StepRecord {
     const index = this.records.length;
-    const step = this.scenario.steps[index];
+    const step = this.tree.steps()[index];
     if (!step) throw new LedgerlabError('scenario-end', `the story has ${this.stepCount} steps and all have been played.`, 'Use goTo(0) to start again.');
+    this.tree.stepping();
     const record = this.play(index, step);
     this.records.push(record);
+    this.tree.stepped(record);
     return record;
   }
 
-  /** Go to just after step `count` (0 = before the first step), replaying from the start. */
+  /** Go to just after step `count` (0 = before the first step): the nearest snapshot, then replay. */
   goTo(count: number): readonly StepRecord[] {
-    if (!Number.isInteger(count) || count < 0 || count > this.stepCount) {
-      throw new LedgerlabError('scenario-bad-step', `there is no position ${count}: positions go from 0 (the start) to ${this.stepCount}.`);
-    }
-    this.reset();
-    while (this.records.length < count) this.next();
+    this.tree.goTo(count);
     return this.records;
+  }
+
+  /** The timeline being played ("main" until branchAt). */
+  get timeline(): string {
+    return this.tree.id;
+  }
+
+  timelines(): TimelineInfo[] {
+    return this.tree.list();
+  }
+
+  /** The records of a timeline up to its cursor, without switching to it. */
+  recordsOf(timeline: string): readonly StepRecord[] {
+    return timeline === this.tree.id ? this.records : (this.tree.fieldAt(timeline, 'records') as readonly StepRecord[]).slice();
+  }
+
+  /**
+   * What if: at `position` (0 = before the first step), change the story — extra actions such
+   * as `{ fault: 'crash 1' }` at the start of the next step, or one of its actions replaced —
+   * and continue on a new timeline, which becomes current at `position`. The timeline left
+   * behind stays as it was; `switchTo` goes back to it.
+   */
+  branchAt(position: number, change: TimelineChange): TimelineInfo {
+    return this.tree.branchAt(position, change);
+  }
+
+  /** Make another timeline current, where it was left. */
+  switchTo(timeline: string): readonly StepRecord[] {
+    this.tree.switchTo(timeline);
+    return this.records;
+  }
+
+  /** Play on at a speed, yielding each record as it is played (for a play button; the host gives the sleep). */
+  playAtSpeed(options: PlaybackOptions): AsyncGenerator<StepRecord, void, undefined> {
+    return playAtSpeed(this, options);
   }
 
   prev(): readonly StepRecord[] {
@@ -146,6 +193,34 @@ export class ScenarioPlayer {
 
   addressOf(actorOrContract: string): Address {
     return this.contractAddresses.get(actorOrContract) ?? this.network.addressOf(actorOrContract);
+  }
+
+  /** Who can read what: public (everyone, everything) or private data (see privacy.ts). */
+  get visibility(): Visibility {
+    return this.scenario.network.visibility ?? 'public';
+  }
+
+  /**
+   * What `actor` can see after `step` steps (default: now): each transaction in full or as a
+   * sealed commitment, and the actor's balance and credentials at that point.
+   */
+  viewOf(actor: string, step = this.records.length): ActorView {
+    return actorView(this.privacySource(), actor, step);
+  }
+
+  private privacySource(): ViewSource {
+    const live = () => this.network.status().find((s) => s.alive)?.node ?? 0;
+    return {
+      scenario: this.scenario,
+      visibility: this.visibility,
+      network: this.network,
+      stores: this.privateData,
+      records: this.records,
+      txNamed: (name) => this.txs.get(name),
+      stateAfter: (step) => (step >= this.records.length ? this.state() : (this.network.blockAt(live(), this.records[step - 1]!.height)?.state ?? this.state())),
+      idOf: (address) => [...this.contractAddresses].find(([, a]) => a === address)?.[0] ?? this.scenario.actors.find((a) => this.network.addressOf(a.id) === address)?.id,
+      resolveRefs: (value) => this.resolveRefs(value),
+    };
   }
 
   /** "@sam" in contract arguments stands for Sam's address, "@sla" for a contract's. */
@@ -169,6 +244,7 @@ export class ScenarioPlayer {
       actors: scenario.actors.map((a) => ({ name: a.id, kind: a.kind, balance: a.balance ?? 0 })),
       link: { latencyMs: scenario.network.latencyMs ?? 20, jitterMs: scenario.network.jitterMs ?? 30 },
       ...(this.options.contracts ? { contracts: this.options.contracts } : {}),
+      ...miningNetworkOptions(scenario, this.protocol, this.seed),
     });
     for (const actor of scenario.actors) this.names.set(this.network.addressOf(actor.id), actor.name);
     this.prologue();
@@ -267,7 +343,7 @@ export class ScenarioPlayer {
       // (faults and waits act at once, so a payment can be caught in a network split).
       if (!('fault' in action || 'wait' in action || 'tamper' in action)) this.waitFor(transactions);
       const record = this.perform(action);
-      if (record) transactions.push(record);
+      if (record) transactions.push(...[record].flat());
     }
     this.waitFor(transactions);
     const after = this.state();
@@ -280,21 +356,32 @@ export class ScenarioPlayer {
       title: step.title,
       narration: step.narration,
       transactions,
-      changes: this.describeChanges(before, after),
+      changes: [...describeChain(this.network, this.scenario, this.network.trace.since(traceFrom), transactions), ...this.describeChanges(before, after)],
       trace: { from: traceFrom, to: traceTo, counts },
-      checks: (step.expect ?? []).map((check) => this.check(check)),
+      checks: (step.expect ?? []).map((check) => this.check(check, traceFrom)),
       timeMs: this.network.now,
       height: this.network.chainOf(live).headHeight,
+      timeline: this.tree.id,
     };
   }
 
-  private perform(action: ScenarioAction): TxRecord | undefined {
+  private perform(action: ScenarioAction): TxRecord | TxRecord[] | undefined {
     if ('transfer' in action) {
       const { from, to, amount, as } = action.transfer;
+      if (action.transfer.private && this.visibility === 'private') {
+        // Sealed: the ledger gets the commitment, the parties the payment (privacy.ts).
+        const payload = { kind: 'transfer' as const, from: this.addressOf(from), to: this.addressOf(to), amount };
+        return this.track(this.privateData.seal(this.network, from, action.transfer.private, payload, (sealed) => this.submit(from, sealed)), from, as);
+      }
       return this.track(this.submit(from, { type: 'transfer', to: this.addressOf(to), amount }), from, as);
     }
     if ('call' in action) {
       const { by, contract, method, args, value, as } = action.call;
+      if (action.call.private && this.visibility === 'private') {
+        if ((value ?? 0) > 0) throw new LedgerlabError('scenario-private-value', `the private call to ${contract}.${method} sends value, which would show the amount to everyone.`, 'Leave value out and settle with a public transfer.');
+        const payload = { kind: 'call' as const, from: this.addressOf(by), contract: this.addressOf(contract), method, args: this.resolveRefs(args ?? null) };
+        return this.track(this.privateData.seal(this.network, by, action.call.private, payload, (sealed) => this.submit(by, sealed)), by, as);
+      }
       return this.track(this.submit(by, { type: 'contract.call', contract: this.addressOf(contract), method, args: this.resolveRefs(args ?? null), value: value ?? 0 }), by, as);
     }
     if ('issue' in action) {
@@ -326,17 +413,25 @@ export class ScenarioPlayer {
       });
       return undefined;
     }
+    if ('doubleSpend' in action) {
+      const records = playDoubleSpend(this.network, this.scenario, action.doubleSpend);
+      for (const record of records) if (record.name) this.txs.set(record.name, record);
+      return records;
+    }
     if ('wait' in action) {
       if ('ms' in action.wait) this.network.runFor(action.wait.ms);
-      else {
+      else if ('blocks' in action.wait) {
         const target = this.network.commonHeight() + action.wait.blocks;
         this.network.runUntilHeight(target, { maxTimeMs: this.network.now + WAIT_LIMIT_MS });
-      }
+      } else waitOnChain(this.network, action.wait, this.txs);
     }
     return undefined;
   }
 
-  private check(check: ScenarioExpect): CheckResult {
+  private check(check: ScenarioExpect, stepTraceFrom = this.network.trace.length): CheckResult {
+    if ('supply' in check || 'reward' in check || 'forks' in check || 'confirmations' in check || 'doubleSpend' in check) {
+      return checkCurrency(this.network, this.scenario, check, this.txs, this.network.trace.since(stepTraceFrom));
+    }
     const state = this.state();
     if ('balance' in check) {
       const { actor, equals, atLeast, atMost } = check.balance;
@@ -352,8 +447,10 @@ export class ScenarioPlayer {
     if ('event' in check) {
       const record = this.txs.get(check.event.tx)!;
       const events = record.receipt?.events ?? [];
-      const passed = events.some((e) => e.name === check.event.name && (check.event.data === undefined || JSON.stringify(e.data) === JSON.stringify(check.event.data)));
-      return { check: `"${check.event.tx}" emitted ${check.event.name}`, passed, detail: events.length ? `events: ${events.map((e) => e.name).join(', ')}` : 'no events' };
+      const want = check.event.data === undefined ? undefined : this.resolveRefs(check.event.data);
+      const passed = events.some((e) => e.name === check.event.name && (want === undefined || sameJson(e.data, want)));
+      const shown = (e: { name: string; data: unknown }) => (want === undefined ? e.name : `${e.name} ${JSON.stringify(e.data)}`);
+      return { check: `"${check.event.tx}" emitted ${check.event.name}${want === undefined ? '' : ` with ${JSON.stringify(want)}`}`, passed, detail: events.length ? `events: ${events.map(shown).join(', ')}` : 'no events' };
     }
     if ('credential' in check) {
       const { actor, type, valid } = check.credential;
@@ -361,11 +458,8 @@ export class ScenarioPlayer {
       const hasValid = held.some((c) => !c.revoked);
       return { check: `${actor} ${valid ? 'holds' : 'does not hold'} a valid "${type}" credential`, passed: hasValid === valid, detail: held.length ? held.map((c) => (c.revoked ? 'revoked' : 'valid')).join(', ') : 'none issued' };
     }
-    if ('sees' in check) {
-      // Public ledger: every node, and so every actor, can read every payload.
-      const canSee = true;
-      return { check: `${check.sees.actor} ${check.sees.can ? 'can' : 'cannot'} see "${check.sees.tx}"`, passed: canSee === check.sees.can, detail: 'on a public ledger every payload is visible to everyone' };
-    }
+    if ('sees' in check) return seesCheck(this.privacySource(), check.sees);
+    if ('commitment' in check) return commitmentCheck(this.privacySource(), check.commitment);
     if ('intact' in check) {
       const broken = this.network.verifyChain(check.intact.node);
       return { check: `node ${check.intact.node}'s chain is ${check.intact.is ? 'intact' : 'broken'}`, passed: (broken === undefined) === check.intact.is, detail: broken ? `first broken link at block ${broken.height}: ${broken.detail}` : 'every hash link holds' };
@@ -376,32 +470,27 @@ export class ScenarioPlayer {
     const value = result.returnValue as Record<string, unknown> | null;
     const passed =
       result.status === 'ok' &&
-      (equals === undefined || JSON.stringify(value) === JSON.stringify(this.resolveRefs(equals))) &&
-      (matches === undefined || (value !== null && typeof value === 'object' && Object.entries(this.resolveRefs(matches) as Record<string, unknown>).every(([k, v]) => JSON.stringify(value[k]) === JSON.stringify(v))));
+      (equals === undefined || sameJson(value, this.resolveRefs(equals))) &&
+      (matches === undefined || (value !== null && typeof value === 'object' && Object.entries(this.resolveRefs(matches) as Record<string, unknown>).every(([k, v]) => sameJson(value[k], v))));
     return { check: `${contract}.${method}(${JSON.stringify(args ?? null)}) ${equals !== undefined ? `= ${JSON.stringify(equals)}` : `has ${JSON.stringify(matches)}`}`, passed, detail: result.status === 'ok' ? `it is ${JSON.stringify(result.returnValue)}` : `${result.status}: ${result.error ?? ''}` };
   }
 
   /** The state diff in words a policy audience can read. */
   private describeChanges(before: LedgerState, after: LedgerState): string[] {
-    const name = (address: string) => this.names.get(address) ?? `${address.slice(0, 10)}…`;
-    return Trie.diff(before.trie, after.trie).flatMap(({ key, before: was, after: now }) => {
-      if (key.startsWith('acct:')) {
-        const a = was ? (JSON.parse(was) as { balance: number }).balance : 0;
-        const b = now ? (JSON.parse(now) as { balance: number }).balance : 0;
-        return a === b ? [] : [`${name(key.slice(5))}'s balance went from ${a} to ${b}`];
-      }
-      if (key.startsWith('id:')) return [`${name(key.slice(3))} registered an identity`];
-      if (key.startsWith('cred:')) {
-        const c = JSON.parse(now ?? was!) as { issuer: string; subject: string; type: string; revoked: boolean };
-        return [c.revoked ? `${name(c.issuer)} revoked ${name(c.subject)}'s "${c.type}" credential` : `${name(c.issuer)} issued ${name(c.subject)} a "${c.type}" credential`];
-      }
-      if (key.startsWith('code:')) return [`contract ${name(key.slice(5))} was deployed`];
-      if (key.startsWith('store:')) {
-        const [, contract, ...rest] = key.split(':');
-        const readable = (text: string) => text.replace(/0x[0-9a-f]{40}/g, (address) => name(address));
-        return [`${name(contract!)} recorded ${readable(rest.join(':'))} = ${now === undefined ? '(deleted)' : readable(now)}${was === undefined ? '' : ` (was ${readable(was)})`}`];
-      }
-      return [];
-    });
+    return describeStateChanges(before, after, (address) => this.names.get(address) ?? `${address.slice(0, 10)}…`);
   }
+}
+
+/** JSON equality that ignores the order of object keys (a contract may build objects in any order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return stableJson(a) === stableJson(b);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

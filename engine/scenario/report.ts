@@ -5,6 +5,7 @@
  */
 import { Marked, type Tokens } from 'marked';
 import type { ScenarioPlayer } from './player.ts';
+import type { ActorView } from './privacy.ts';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -22,8 +23,17 @@ th{color:#4a5561;font-weight:600}
 .ok{color:#0a6b2b;font-weight:600}.bad{color:#b3261e;font-weight:600}
 .badge{display:inline-block;border-radius:999px;padding:1px 10px;font-size:13px;font-weight:600}
 .badge.ok{background:#e3f4e8}.badge.bad{background:#fbe4e2}
-ol.timeline{padding-left:20px}ul.changes{margin:6px 0;padding-left:20px}
+ol.timeline{padding-left:20px}.wide{overflow-x:auto}table.matrix{font-size:13px}table.matrix th,table.matrix td{padding:4px 6px}ul.changes{margin:6px 0;padding-left:20px}
 `;
+
+/** The "can see" cell of the actor table. */
+function seesSummary(view: ActorView): string {
+  if (view.visibility === 'public') return 'every transaction in full (public ledger)';
+  const { sent, received } = view.privatePayments;
+  const paid = [sent > 0 ? `sent ${sent}` : '', received > 0 ? `received ${received}` : ''].filter(Boolean).join(', ');
+  const sealed = view.sealed > 0 ? `; ${view.sealed} sealed (sees only the commitment)` : '';
+  return `${view.readable} of ${view.transactions.length} transactions in full${sealed}${paid ? `; private payments ${paid}, settled separately` : ''}`;
+}
 
 export function scenarioReportHtml(player: ScenarioPlayer): string {
   const { scenario } = player;
@@ -36,14 +46,34 @@ export function scenarioReportHtml(player: ScenarioPlayer): string {
   const h = escapeHtml;
   const status = (s: string) => `<span class="${s === 'ok' ? 'ok' : 'bad'}">${h(s)}</span>`;
 
+  // What each actor can read of each transaction (privacy.ts): the heart of "who can see what".
+  const views = new Map(scenario.actors.map((a) => [a.id, player.viewOf(a.id)]));
   const actors = scenario.actors
     .map((a) => {
       const address = net.addressOf(a.id);
       const credentials = state.credentialsOf(address).map((c) => `${h(c.type)} from ${h(scenario.actors.find((x) => net.addressOf(x.id) === c.issuer)?.name ?? c.issuer)}${c.revoked ? ' (revoked)' : ''}`);
       const signed = records.flatMap((r) => r.transactions).filter((t) => t.by === a.id).length;
-      return `<tr><td><strong>${h(a.name)}</strong><div class="meta">${h(a.kind)}${a.about ? ` · ${h(a.about)}` : ''}</div></td><td>${state.balanceOf(address)}</td><td>${credentials.join('<br>') || '—'}</td><td>${signed}</td><td>${scenario.network.visibility === 'private' ? 'payloads of its own transactions and those it is party to' : 'every transaction (public ledger)'}</td><td class="mono">${h(address)}</td></tr>`;
+      const canSee = seesSummary(views.get(a.id)!);
+      return `<tr><td><strong>${h(a.name)}</strong><div class="meta">${h(a.kind)}${a.node !== undefined ? ` · runs node ${a.node}` : ''}${a.about ? ` · ${h(a.about)}` : ''}</div></td><td>${state.balanceOf(address)}</td><td>${credentials.join('<br>') || '—'}</td><td>${signed}</td><td>${h(canSee)}</td><td class="mono">${h(address)}</td></tr>`;
     })
     .join('');
+
+  const visibilityRows = (views.get(scenario.actors[0]!.id)?.transactions ?? [])
+    .map((t, i) => {
+      const cells = scenario.actors.map((a) => {
+        const view = views.get(a.id)!.transactions[i]!;
+        return view.readable ? `<td class="ok" title="${h(view.summary)}">reads</td>` : `<td class="bad" title="${h(view.summary)}">sealed</td>`;
+      });
+      const what = t.private ? `<div class="meta">private · <span class="mono">${h(t.commitment!.slice(0, 8))}…</span></div>` : '';
+      return `<tr><td><a href="#step-${t.step}">${t.step}</a></td><td>${h(t.name ?? t.kind)}${what}</td><td>${h(actorName.get(t.signer) ?? t.signer)}</td>${cells.join('')}</tr>`;
+    })
+    .join('');
+  const visibilityTable = `<h2>Who can see each transaction</h2>
+<div class="card"><p>${
+    player.visibility === 'private'
+      ? 'This ledger keeps <strong>private data</strong>: a transaction marked private puts only a commitment (a salted fingerprint) on the ledger, and only its parties can read it. Everyone can see who signed it, and anyone shown the record can check it against the commitment. <strong class="ok">reads</strong>: can read what it says; <strong class="bad">sealed</strong>: sees only its commitment and signer.'
+      : 'This ledger is <strong>public</strong>: every node, and so every actor, can read every transaction in full.'
+  }</p>${visibilityRows ? `<div class="wide"><table class="matrix"><thead><tr><th>step</th><th>transaction</th><th>signed by</th>${scenario.actors.map((a) => `<th>${h(a.name)}</th>`).join('')}</tr></thead><tbody>${visibilityRows}</tbody></table></div>` : '<p class="meta">No transactions yet.</p>'}</div>`;
 
   const steps = records
     .map((r) => {
@@ -78,6 +108,7 @@ ${r.checks.length ? `<h4>Checks</h4><ul class="changes">${r.checks.map((c) => `<
 <ol class="timeline">${records.map((r) => `<li><a href="#step-${r.index + 1}">${h(r.title)}</a> — ${r.transactions.length} transaction${r.transactions.length === 1 ? '' : 's'}, ${r.checks.filter((c) => c.passed).length}/${r.checks.length} checks</li>`).join('')}</ol>
 <h2>Who is who, and what each can see</h2>
 <div class="card"><table><thead><tr><th>actor</th><th>balance at the end</th><th>credentials</th><th>transactions signed</th><th>can see</th><th>address</th></tr></thead><tbody>${actors}</tbody></table></div>
+${visibilityTable}
 <h2>Steps</h2>
 ${steps}
 <h2>Proof</h2>

@@ -65,13 +65,32 @@ export interface NodeContext<M extends Message> {
   trace(event: TraceEventInput): void;
 }
 
-/** Byzantine hook: rewrite what a node sends. Return [] to withhold, several to equivocate. */
-export type OutboundHook<M extends Message> = (to: NodeId, message: M) => M[];
+/**
+ * Byzantine hook: rewrite what a node sends. Return [] to withhold, several to equivocate.
+ * Give an object with an `outbound` method to keep the simulator forkable (a bare function is
+ * a closure, which a snapshot cannot copy).
+ */
+export type OutboundHook<M extends Message> = ((to: NodeId, message: M) => M[]) | { outbound(to: NodeId, message: M): M[] };
+
+/** Builds the process of a node (at start and at each restart). An object, so a forked simulator carries it along. */
+export interface NodeFactory<M extends Message> {
+  createNode(context: NodeContext<M>): NodeProcess<M>;
+}
+
+/**
+ * Carries out control actions (workload, faults) scheduled with {@link Simulator.schedule}.
+ * The action is plain data and the runner an object with a method, so a snapshot of the
+ * simulator copies pending actions faithfully.
+ */
+export interface ActionRunner<A> {
+  runAction(action: A): void;
+}
 
 type QueueItem<M extends Message> =
   | { atMs: number; seq: number; kind: 'deliver'; from: NodeId; to: NodeId; message: M; id: number }
   | { atMs: number; seq: number; kind: 'timer'; node: NodeId; incarnation: number; timerId: number; name: string; data: unknown }
-  | { atMs: number; seq: number; kind: 'action'; run: () => void };
+  | { atMs: number; seq: number; kind: 'action'; runner: ActionRunner<unknown>; action: unknown }
+  | { atMs: number; seq: number; kind: 'callback'; run: () => void };
 
 export interface SimulatorOptions {
   seed: number | string;
@@ -135,7 +154,8 @@ export class Simulator<M extends Message> {
 
   constructor(
     options: SimulatorOptions,
-    private readonly factory: (context: NodeContext<M>) => NodeProcess<M>,
+    /** A factory object keeps the simulator forkable; a bare function does not (see engine/core/clone.ts). */
+    private readonly factory: NodeFactory<M> | ((context: NodeContext<M>) => NodeProcess<M>),
   ) {
     invariant(Number.isInteger(options.nodes) && options.nodes >= 1, 'a network needs at least one node');
     this.seed = options.seed;
@@ -200,10 +220,22 @@ export class Simulator<M extends Message> {
     return this.host(node).disk;
   }
 
-  /** Schedule a control action (workload, fault) at an absolute virtual time. */
+  /**
+   * Schedule a control action (workload, fault) at an absolute virtual time, as data: at that
+   * time `runner.runAction(action)` carries it out. Forkable (see {@link Simulator.at}).
+   */
+  schedule<A>(atMs: number, runner: ActionRunner<A>, action: A): void {
+    invariant(atMs >= this.clockMs, `cannot schedule in the past (${atMs} < ${this.clockMs})`);
+    this.queue.push({ atMs: Math.round(atMs), seq: this.seq++, kind: 'action', runner: runner as ActionRunner<unknown>, action });
+  }
+
+  /**
+   * Schedule a callback at an absolute virtual time. A pending callback is a closure, which a
+   * snapshot cannot copy: forking the simulator then fails, naming it. Prefer {@link schedule}.
+   */
   at(atMs: number, run: () => void): void {
     invariant(atMs >= this.clockMs, `cannot schedule in the past (${atMs} < ${this.clockMs})`);
-    this.queue.push({ atMs: Math.round(atMs), seq: this.seq++, kind: 'action', run });
+    this.queue.push({ atMs: Math.round(atMs), seq: this.seq++, kind: 'callback', run });
   }
 
   record(event: TraceEventInput): void {
@@ -239,6 +271,9 @@ export class Simulator<M extends Message> {
     this.eventsRun++;
     switch (item.kind) {
       case 'action':
+        item.runner.runAction(item.action);
+        break;
+      case 'callback':
         item.run();
         break;
       case 'timer': {
@@ -304,51 +339,53 @@ export class Simulator<M extends Message> {
     host.alive = true;
     host.cancelled.clear();
     const incarnation = host.incarnation;
-    const context = this.contextFor(id, incarnation);
-    host.process = this.factory(context);
+    const context = new HostedNodeContext<M>(this, id, incarnation, this.hosts.length, this.peerLists[id]!, Prng.stream(this.seed, `node/${id}/${incarnation}`), host.disk);
+    const factory = this.factory;
+    host.process = typeof factory === 'function' ? factory(context) : factory.createNode(context);
     this.record({ type: kind, node: id, incarnation });
     host.process.start();
   }
 
-  private contextFor(id: NodeId, incarnation: number): NodeContext<M> {
+  private isCurrent(id: NodeId, incarnation: number): boolean {
     const host = this.hosts[id]!;
-    const current = () => host.alive && host.incarnation === incarnation;
-    return {
-      id,
-      nodeCount: this.hosts.length,
-      peers: this.peerLists[id]!,
-      incarnation,
-      random: Prng.stream(this.seed, `node/${id}/${incarnation}`),
-      disk: host.disk,
-      now: () => this.clockMs,
-      send: (to, message) => {
-        if (current()) this.send(id, to, message);
-      },
-      broadcast: (message) => {
-        if (!current()) return;
-        for (const to of this.peerLists[id]!) this.send(id, to, message);
-      },
-      setTimer: (name, delayMs, data) => {
-        invariant(delayMs >= 0 && Number.isFinite(delayMs), `timer ${name}: delay must be a non-negative number`);
-        const timerId = this.nextTimerId++;
-        if (current()) {
-          this.queue.push({ atMs: this.clockMs + Math.round(delayMs), seq: this.seq++, kind: 'timer', node: id, incarnation, timerId, name, data });
-        }
-        return timerId;
-      },
-      cancelTimer: (timerId) => {
-        if (current()) host.cancelled.add(timerId);
-      },
-      trace: (event) => {
-        if (current()) this.record(event);
-      },
-    };
+    return host.alive && host.incarnation === incarnation;
+  }
+
+  /** @internal What a node's context does (see HostedNodeContext): only while that incarnation lives. */
+  contextSend(id: NodeId, incarnation: number, to: NodeId, message: M): void {
+    if (this.isCurrent(id, incarnation)) this.send(id, to, message);
+  }
+
+  /** @internal */
+  contextBroadcast(id: NodeId, incarnation: number, message: M): void {
+    if (!this.isCurrent(id, incarnation)) return;
+    for (const to of this.peerLists[id]!) this.send(id, to, message);
+  }
+
+  /** @internal */
+  contextSetTimer(id: NodeId, incarnation: number, name: string, delayMs: number, data: unknown): number {
+    invariant(delayMs >= 0 && Number.isFinite(delayMs), `timer ${name}: delay must be a non-negative number`);
+    const timerId = this.nextTimerId++;
+    if (this.isCurrent(id, incarnation)) {
+      this.queue.push({ atMs: this.clockMs + Math.round(delayMs), seq: this.seq++, kind: 'timer', node: id, incarnation, timerId, name, data });
+    }
+    return timerId;
+  }
+
+  /** @internal */
+  contextCancelTimer(id: NodeId, incarnation: number, timerId: number): void {
+    if (this.isCurrent(id, incarnation)) this.hosts[id]!.cancelled.add(timerId);
+  }
+
+  /** @internal */
+  contextTrace(id: NodeId, incarnation: number, event: TraceEventInput): void {
+    if (this.isCurrent(id, incarnation)) this.record(event);
   }
 
   private send(from: NodeId, to: NodeId, message: M): void {
     invariant(to !== from && to >= 0 && to < this.hosts.length, `node ${from} sent to invalid node ${to}`);
     const hook = this.hosts[from]!.outbound;
-    const messages = hook ? hook(to, message) : [message];
+    const messages = hook === undefined ? [message] : typeof hook === 'function' ? hook(to, message) : hook.outbound(to, message);
     if (hook && messages.length === 0) {
       this.record({ type: 'msg.drop', from, to, msg: message.type, id: this.nextMessageId++, reason: 'byzantine' });
       return;
@@ -381,5 +418,45 @@ export class Simulator<M extends Message> {
       if (this.traceMessages) this.record({ type: 'msg.send', from, to, msg: name, id, deliverAtMs: atMs });
       this.queue.push({ atMs, seq: this.seq++, kind: 'deliver', from, to, message, id });
     }
+  }
+}
+
+/**
+ * A node's context: its identity, its seeded stream, its disk, and a handle on the simulator.
+ * Plain fields and methods, no closures, so a forked simulator carries every node along.
+ */
+class HostedNodeContext<M extends Message> implements NodeContext<M> {
+  constructor(
+    private readonly sim: Simulator<M>,
+    readonly id: NodeId,
+    readonly incarnation: number,
+    readonly nodeCount: number,
+    readonly peers: readonly NodeId[],
+    readonly random: Prng,
+    readonly disk: DurableStore,
+  ) {}
+
+  now(): number {
+    return this.sim.now;
+  }
+
+  send(to: NodeId, message: M): void {
+    this.sim.contextSend(this.id, this.incarnation, to, message);
+  }
+
+  broadcast(message: M): void {
+    this.sim.contextBroadcast(this.id, this.incarnation, message);
+  }
+
+  setTimer(name: string, delayMs: number, data?: unknown): number {
+    return this.sim.contextSetTimer(this.id, this.incarnation, name, delayMs, data);
+  }
+
+  cancelTimer(timerId: number): void {
+    this.sim.contextCancelTimer(this.id, this.incarnation, timerId);
+  }
+
+  trace(event: TraceEventInput): void {
+    this.sim.contextTrace(this.id, this.incarnation, event);
   }
 }

@@ -88,7 +88,7 @@ describe('ledgerlab call', () => {
 describe('ledgerlab test', () => {
   it('runs the contract library, and every test passes', async () => {
     const { code, out } = await cli('test', new URL('../../contracts/', import.meta.url).pathname);
-    expect(out).toMatch(/Contract tests: \d+ passed, 0 failed \(7 files, /);
+    expect(out).toMatch(/Contract tests: \d+ passed, 0 failed \(8 files, /);
     expect(out).not.toMatch(/✗/);
     expect(code).toBe(0);
   });

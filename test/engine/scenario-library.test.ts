@@ -9,7 +9,8 @@ describe('the built-in story library', () => {
     const code = await main(['scenario', 'test', new URL('../../contracts/scenarios/', import.meta.url).pathname], { out: (t) => out.push(t), err: (t) => out.push(t) });
     const summary = out.at(-1)!;
     expect(summary, out.join('\n')).toMatch(/^\d+ passed, 0 failed$/);
-    expect(Number(summary.split(' ')[0])).toBeGreaterThanOrEqual(24); // six stories on four protocols
+    expect(Number(summary.split(' ')[0])).toBeGreaterThanOrEqual(25); // six stories on four protocols, the currency primer on pow
+    expect(out.join('\n')).toMatch(/✓ \S*currency-primer\.yaml on pow: \d+ checks/);
     expect(code).toBe(0);
   });
 });
