@@ -28,3 +28,9 @@ if (existsSync(vmBench)) {
   print('Contract VM (QuickJS, metered)');
   print(formatTable(await benchVm()));
 }
+
+// The studio in headless Chromium (issue 6, item 10): frame rate and input latency; skipped
+// with the reason printed where Chromium is missing.
+const { benchBrowser } = await import('./browser.ts');
+print('');
+await benchBrowser(print);

@@ -17,6 +17,7 @@ export const GLOBAL_KEYS: readonly KeyBinding[] = [
   { keys: ['ArrowRight'], label: '→', does: 'Step forward (network: one block; scenario: one step)' },
   { keys: ['ArrowLeft'], label: '←', does: 'Step back (scenario)' },
   { keys: ['.'], label: '.', does: 'Step one event (network)' },
+  { keys: ['Home', 'End'], label: 'Home / End', does: 'Start or end of the story', view: 'scenario' },
   { keys: ['+', '='], label: '+', does: 'Faster' },
   { keys: ['-', '_'], label: '−', does: 'Slower' },
   { keys: ['1', '2', '3', '4', '5'], label: '1 – 5', does: 'Network, Chain, Scenarios, Metrics, Quick run' },

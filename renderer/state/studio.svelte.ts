@@ -46,8 +46,11 @@ export class Studio {
    * Keys a view answers itself while it is shown (the scenario player steps the story with the
    * arrows). A handler returns true when it used the key.
    */
+  // Not reactive on purpose: handlers are looked up on each key press, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly viewKeys = new Map<StudioView, (event: KeyboardEvent) => boolean>();
 
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- callbacks, never rendered
   private readonly listeners = new Set<EventListener>();
   private loopHandle = 0;
   private lastTick = 0;
@@ -141,15 +144,34 @@ export class Studio {
     return this.run(async () => this.accept(await this.engine.call('makeByzantine', node, behaviour)));
   }
 
+  /** Travel to a virtual time on this timeline; an intervention made there forks a new one. */
+  seek(timeMs: number): Promise<void> {
+    this.pause();
+    return this.run(async () => this.accept(await this.engine.call('seek', timeMs)));
+  }
+
+  switchTimeline(id: number): Promise<void> {
+    this.pause();
+    return this.run(async () => this.accept(await this.engine.call('switchTimeline', id)));
+  }
+
   setLink(spec: Partial<{ latencyMs: number; jitterMs: number; dropRate: number }>): Promise<void> {
     return this.run(async () => this.accept(await this.engine.call('setLink', spec)));
   }
 
   /** Take a frame from the worker: remember its events and tell the listeners. */
   accept(frame: SessionFrame): void {
-    this.previousNow = this.frame?.now ?? frame.now;
+    this.previousNow = frame.rewound || !this.frame ? frame.now : this.frame.now;
     this.frameArrivedAt = performance.now();
     this.frame = frame;
+    if (frame.rewound) {
+      // A jump in time: drop what the page holds from the first resent event on (or all of it
+      // past the restored trace's end), then take the resent history.
+      const from = frame.events[0]?.i ?? frame.eventCount;
+      const keep = this.events.findIndex((e) => e.i >= from);
+      if (keep >= 0) this.events.length = keep;
+      this.eventsVersion++;
+    }
     if (frame.events.length > 0) {
       this.events.push(...frame.events);
       if (this.events.length > EVENT_BUFFER) this.events.splice(0, this.events.length - EVENT_BUFFER);

@@ -1,2 +1,10 @@
-/** Worker API for the network view and node inspector (filled in by that view's work). */
-export const networkApi = {};
+/** Worker API for the network view and node inspector: plain data in, plain data out. */
+import { inspectNode, type NodeId, type NodeInspection } from '../../engine/api/inspect.ts';
+import { session } from './current.ts';
+
+export const networkApi = {
+  /** What one node of the live network knows: chain tip, finality, protocol state (engine/api/inspect.ts). */
+  inspectNode(node: NodeId): NodeInspection {
+    return inspectNode(session().network, node);
+  },
+};

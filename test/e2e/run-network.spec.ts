@@ -28,7 +28,7 @@ test('a 4-node proof-of-authority network runs from the form and every node agre
   await page.getByLabel('Seed').fill('7');
   await page.getByLabel('Blocks').fill('5');
   await page.getByLabel('Transactions').fill('10');
-  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
 
   await expect(page.getByText('All 4 nodes agree on the state root.')).toBeVisible();
   const table = page.getByRole('table', { name: /State root per node/ });
@@ -55,7 +55,7 @@ test('every protocol runs from the form; a 5-server Raft cluster agrees, finalis
   await page.getByLabel('Seed').fill('3');
   await page.getByLabel('Blocks').fill('8');
   await page.getByLabel('Transactions').fill('20');
-  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByText('All 5 nodes agree on the state root.')).toBeVisible();
   await expect(page.getByText(/Checkers: no violations \(agreement, state roots, election safety, log matching, leader completeness\)/)).toBeVisible();
   const table = page.getByRole('table', { name: /State root per node/ });
@@ -69,7 +69,10 @@ test('every protocol runs from the form; a 5-server Raft cluster agrees, finalis
 test('the form can be filled and run with the keyboard alone', async ({ page }) => {
   const problems = watchForProblems(page);
   await page.goto('/');
-  await page.keyboard.press('Tab');
+  await page.keyboard.press('5'); // the Quick run view
+  await expect(page.getByRole('button', { name: 'Quick run' })).toHaveAttribute('aria-current', 'page');
+  // Tab through the skip link, the views and the header tools to the form's first field.
+  for (let i = 0; i < 12 && !(await page.getByLabel('Protocol').evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(page.getByLabel('Protocol')).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByLabel('Nodes')).toBeFocused();
@@ -80,7 +83,7 @@ test('the form can be filled and run with the keyboard alone', async ({ page }) 
     await expect(page.getByLabel(label)).toBeFocused();
   }
   await page.keyboard.press('Tab');
-  await expect(page.getByRole('button', { name: 'Run' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByText('All 3 nodes agree on the state root.')).toBeVisible();
   expect(problems).toEqual([]);
@@ -88,8 +91,9 @@ test('the form can be filled and run with the keyboard alone', async ({ page }) 
 
 test('an out-of-range node count is explained next to the field and nothing runs', async ({ page }) => {
   await page.goto('/');
+  await page.getByRole('button', { name: 'Quick run' }).click();
   await page.getByLabel('Nodes').fill('0');
-  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
   const nodes = page.getByLabel('Nodes');
   await expect(nodes).toHaveAttribute('aria-invalid', 'true');
   await expect(nodes).toHaveAccessibleDescription('Nodes must be a whole number from 1 to 64.');
@@ -108,12 +112,12 @@ test('the page names the desktop edition when the Electron preload bridge is pre
     });
   });
   await page.goto('/');
-  await expect(page.getByRole('contentinfo')).toHaveText('Desktop edition 0.1.0 (Electron 45.4.1)');
+  await expect(page.getByRole('contentinfo')).toHaveText(/^Desktop edition 0\.1\.0 \(Electron 45\.4\.1\) · press \? for keys$/);
 });
 
 test('the web edition says so', async ({ page }) => {
   await page.goto('/');
-  await expect(page.getByRole('contentinfo')).toHaveText('Web edition');
+  await expect(page.getByRole('contentinfo')).toHaveText(/^Web edition · press \? for keys$/);
 });
 
 test('an engine worker that crashes is reported, and the next run starts a fresh worker', async ({ page }) => {
@@ -121,14 +125,15 @@ test('an engine worker that crashes is reported, and the next run starts a fresh
     route.fulfill({ status: 200, contentType: 'text/javascript', body: 'throw new Error("simulated engine crash");' });
   await page.route('**/assets/engine.worker-*.js', crashWorker);
   await page.goto('/');
-  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('button', { name: 'Quick run' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('The run failed.');
   await expect(page.getByRole('alert')).toContainText('The engine stopped unexpectedly');
-  await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
   await page.screenshot({ path: 'test-results/e2e-engine-crash.png' });
 
   await page.unroute('**/assets/engine.worker-*.js', crashWorker);
-  await page.getByRole('button', { name: 'Run' }).click();
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByText('All 4 nodes agree on the state root.')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
