@@ -72,7 +72,7 @@ test('the form can be filled and run with the keyboard alone', async ({ page }) 
   await page.keyboard.press('5'); // the Quick run view
   await expect(page.getByRole('button', { name: 'Quick run' })).toHaveAttribute('aria-current', 'page');
   // Tab through the skip link, the views and the header tools to the form's first field.
-  for (let i = 0; i < 12 && !(await page.getByLabel('Protocol').evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 12 && !(await page.getByLabel('Protocol').evaluate((el) => el.matches(":focus"))); i++) await page.keyboard.press('Tab');
   await expect(page.getByLabel('Protocol')).toBeFocused();
   await page.keyboard.press('Tab');
   await expect(page.getByLabel('Nodes')).toBeFocused();
