@@ -57,3 +57,38 @@ test('Start builds a network in the worker and Space pauses and resumes it', asy
   await expect(clock).not.toHaveText(paused ?? '');
   expect(problems).toEqual([]);
 });
+
+test('the timeline scrubber travels back, an intervention in the past forks a new timeline, and the original stays reachable', async ({ page }) => {
+  const problems = watchForProblems(page);
+  await page.goto('/');
+  await page.getByLabel('Protocol').selectOption('raft');
+  await page.getByRole('button', { name: 'Start' }).click();
+  const clock = page.locator('output.clock');
+  await expect(clock).toContainText(/t = ([6-9]|\d\d+)\.\d\d s/, { timeout: 30_000 });
+  await page.getByRole('button', { name: /Pause/ }).click();
+  const scrubber = page.getByRole('slider', { name: 'Time', exact: true });
+  const headText = (await page.getByTestId('timeline').locator('output').textContent()) ?? '';
+  const headSeconds = /\/ ([\d.]+) s/.exec(headText)?.[1];
+  expect(headSeconds).toBeDefined();
+
+  // Back to 2 s: the network as it was, and a note saying so.
+  await scrubber.fill('2000');
+  await expect(clock).toContainText('t = 2.00 s');
+  await expect(page.getByTestId('timeline').getByText(/^Viewing the past/)).toBeVisible();
+  await expect(page.getByTestId('timeline').locator('output')).toHaveText(`2.0 s / ${headSeconds} s`);
+
+  // Crash node 0 here: a new timeline starts, forked at 2 s.
+  await page.getByRole('navigation', { name: 'Node list' }).getByRole('button').first().click();
+  await page.getByRole('button', { name: 'Crash node 0', exact: true }).click();
+  const picker = page.getByTestId('timeline-pick');
+  await expect(picker.locator('option')).toHaveText(['Original run', '#1: crash node 0 at 2.0 s']);
+  await expect(picker).toHaveValue('1');
+  await page.keyboard.press('ArrowRight'); // a block on the new timeline
+  await page.screenshot({ path: 'test-results/e2e-timeline-fork.png' });
+
+  // The original run is still there, with node 0 alive at its furthest point.
+  await picker.selectOption('0');
+  await expect(page.getByTestId('timeline').locator('output')).toHaveText(`${headSeconds} s / ${headSeconds} s`);
+  await expect(page.getByRole('navigation', { name: 'Node list' }).getByRole('button').first()).not.toHaveAccessibleName(/crashed/);
+  expect(problems).toEqual([]);
+});
