@@ -38,6 +38,8 @@ export const ContractSpec = z.strictObject({
   deployer: id,
   init: json.optional(),
   about: z.string().optional(),
+  /** Deployed by a `deploy:` action in a step instead of before step 1. */
+  later: z.boolean({ error: 'later: true deploys the contract in a step with a deploy action' }).optional(),
 });
 
 const txRef = z.string().regex(/^[a-z][a-z0-9-]*$/, { error: 'refer to a transaction by the name given with "as:"' });
@@ -52,6 +54,7 @@ export const ActionSpec = z.union(
     z.strictObject({ call: z.strictObject({ by: id, contract: id, method: z.string().regex(/^[A-Za-z_$][\w$]*$/, { error: 'a method is a function name' }), args: json.optional(), value: amount.optional(), as: txRef.optional(), private: parties.optional() }) }),
     z.strictObject({ issue: z.strictObject({ by: id, to: id, type: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), claims: z.record(z.string(), json).optional(), as: txRef.optional() }) }),
     z.strictObject({ revoke: z.strictObject({ by: id, credential: txRef, as: txRef.optional() }) }),
+    z.strictObject({ deploy: z.strictObject({ contract: id, as: txRef.optional() }) }),
     z.strictObject({ fault: z.string().min(1, { error: 'a fault such as "crash 1", "partition 0,1|2,3" or "heal"' }) }),
     z.strictObject({ tamper: z.strictObject({ node: z.number().int().nonnegative(), height: z.number().int().positive({ error: 'the height of a past block (1 or more)' }) }) }),
     z.strictObject({
@@ -79,7 +82,7 @@ export const ActionSpec = z.union(
       }),
     }),
   ],
-  { error: 'each action is one of transfer, call, issue, revoke, fault, tamper, wait or doubleSpend, with its fields' },
+  { error: 'each action is one of transfer, call, deploy, issue, revoke, fault, tamper, wait or doubleSpend, with its fields' },
 );
 
 export const ExpectSpec = z.union(

@@ -176,6 +176,7 @@ function checkMeaning(s: Scenario, at: (path: Path, message: string) => Scenario
     }
     if (name !== undefined && s.network.visibility === 'private') privateTxs.add(name);
   };
+  const deployedLater = new Set<string>();
   s.steps.forEach((step, i) => {
     (step.actions ?? []).forEach((action, j) => {
       const base: Path = ['steps', i, 'actions', j];
@@ -187,11 +188,22 @@ function checkMeaning(s: Scenario, at: (path: Path, message: string) => Scenario
       } else if ('call' in action) {
         needActor(action.call.by, [...base, 'call', 'by']);
         needContract(action.call.contract, [...base, 'call', 'contract']);
+        if ((s.contracts ?? []).some((c) => c.id === action.call.contract && c.later) && !deployedLater.has(action.call.contract)) {
+          problems.push(at([...base, 'call', 'contract'], `contract "${action.call.contract}" is not deployed yet: add "deploy: { contract: ${action.call.contract} }" before this call`));
+        }
         needParties(action.call.private, [action.call.by], action.call.as, [...base, 'call', 'private']);
         if (action.call.private && s.network.visibility === 'private' && (action.call.value ?? 0) > 0) {
           problems.push(at([...base, 'call', 'value'], 'a private call cannot send value: moving it would show the amount to everyone. Leave value out and settle with a public transfer later'));
         }
         nameTx(action.call.as, 'call', [...base, 'call', 'as']);
+      } else if ('deploy' in action) {
+        const name = action.deploy.contract;
+        const spec = (s.contracts ?? []).find((c) => c.id === name);
+        needContract(name, [...base, 'deploy', 'contract']);
+        if (spec && !spec.later) problems.push(at([...base, 'deploy', 'contract'], `contract "${name}" is already deployed before step 1: add "later: true" to it under contracts to deploy it here`));
+        if (spec?.later && deployedLater.has(name)) problems.push(at([...base, 'deploy', 'contract'], `contract "${name}" is deployed twice: deploy it once`));
+        deployedLater.add(name);
+        nameTx(action.deploy.as, 'other', [...base, 'deploy', 'as']);
       } else if ('issue' in action) {
         needActor(action.issue.by, [...base, 'issue', 'by']);
         needActor(action.issue.to, [...base, 'issue', 'to']);
