@@ -5,15 +5,7 @@
  * proof-of-work network. Screenshots: test-results/e2e-chain-*.png.
  */
 import { expect, test, type Page } from '@playwright/test';
-
-function watchForProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return problems;
-}
+import { watchForProblems } from './support.ts';
 
 const tile = (page: Page, height: number) => page.getByTestId('fork-tree').getByRole('button', { name: new RegExp(`^Block ${height},`) });
 

@@ -4,24 +4,15 @@
  * and scrolls back in time, and the Metrics tab charts a non-zero block interval and throughput.
  * Screenshots of both, in normal and presentation mode, go to test-results/.
  */
-import { expect, test, type Locator, type Page } from '@playwright/test';
-
-function watchForProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  return problems;
-}
+import { expect, test, type Locator } from '@playwright/test';
+import { watchForProblems } from './support.ts';
 
 async function numberAttribute(locator: Locator, name: string): Promise<number> {
   return Number((await locator.getAttribute(name)) ?? 'NaN');
 }
 
 test('before a network runs, both views say what to do', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await page.goto('/');
   await expect(page.getByRole('region', { name: 'Space-time diagram' })).toContainText('Start a network (Start, above) to see its messages over time');
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Metrics' }).click();
@@ -30,7 +21,7 @@ test('before a network runs, both views say what to do', async ({ page }) => {
 });
 
 test('a proof-of-authority run draws its messages on the space-time diagram and charts its metrics live', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await page.goto('/');
   await page.getByLabel('Simulation speed').selectOption('2000');
   await page.getByRole('button', { name: 'Start' }).click();

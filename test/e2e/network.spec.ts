@@ -4,15 +4,7 @@
  * Roles are read as text from the inspector's node list ("Node 2: leader, term 3").
  */
 import { expect, test, type Page } from '@playwright/test';
-
-function watchForProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return problems;
-}
+import { watchForProblems } from './support.ts';
 
 async function startNetwork(page: Page, protocol: string, nodes: number): Promise<void> {
   await page.getByLabel('Protocol').selectOption(protocol);

@@ -2,22 +2,12 @@
  * The studio's web edition, end to end: the built page in Chromium runs the engine in its Web
  * Worker. Run by `npm test` (scripts/test.mjs) against `vite preview`.
  */
-import { expect, test, type Page, type Route } from '@playwright/test';
+import { expect, test, type Route } from '@playwright/test';
 import { runNetwork } from '../../engine/api/index.ts';
-
-/** Collects console errors and warnings and uncaught page errors: a clean page has none. */
-function watchForProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  return problems;
-}
+import { watchForProblems } from './support.ts';
 
 test('a 4-node proof-of-authority network runs from the form and every node agrees', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1, name: 'Ledgerlab' })).toBeVisible();
   await page.getByRole('button', { name: 'Quick run' }).click();
@@ -46,7 +36,7 @@ test('a 4-node proof-of-authority network runs from the form and every node agre
 });
 
 test('every protocol runs from the form; a 5-server Raft cluster agrees, finalises and the checkers find nothing', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await page.goto('/');
   await page.getByRole('button', { name: 'Quick run' }).click();
   await expect(page.getByLabel('Protocol').locator('option')).toHaveText(['Proof of authority (PoA)', 'Raft (crash-tolerant leader)', 'Tendermint BFT (Byzantine-tolerant)', 'Proof of work (Nakamoto)']);
@@ -67,7 +57,7 @@ test('every protocol runs from the form; a 5-server Raft cluster agrees, finalis
 });
 
 test('the form can be filled and run with the keyboard alone', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await page.goto('/');
   await page.keyboard.press('5'); // the Quick run view
   await expect(page.getByRole('button', { name: 'Quick run' })).toHaveAttribute('aria-current', 'page');

@@ -6,16 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { ScenarioStudio } from '../../engine/api/scenario-studio.ts';
-
-function watchForProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
-  return problems;
-}
+import { watchForProblems } from './support.ts';
 
 async function openTaxiJourney(page: Page): Promise<void> {
   await page.goto('/');
@@ -30,7 +21,7 @@ const stepButton = (page: Page, n: number) => page.getByRole('navigation', { nam
 const card = (page: Page, actor: string) => page.locator(`[data-actor="${actor}"]`);
 
 test('the taxi journey plays to the end with every check passing, steps back and jumps to step 3', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await page.goto('/');
   await page.getByRole('button', { name: 'Scenarios' }).click();
   await expect(page.getByRole('heading', { name: 'Scenarios', level: 2 })).toBeVisible();
@@ -99,7 +90,7 @@ test('the taxi journey plays to the end with every check passing, steps back and
 });
 
 test('in presentation mode the arrows, Space, Home and End drive the story', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await openTaxiJourney(page);
   await page.keyboard.press('p');
   await expect(page.locator('html')).toHaveClass(/presenting/);
@@ -138,7 +129,7 @@ test('in presentation mode the arrows, Space, Home and End drive the story', asy
 });
 
 test('the story runs on another protocol it lists, keeping its place', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await openTaxiJourney(page);
   await stepButton(page, 2).click();
   await expect(stepHeading(page)).toHaveText('The taxi refuels and pays the pump itself');
@@ -151,7 +142,7 @@ test('the story runs on another protocol it lists, keeping its place', async ({ 
 });
 
 test('a malformed story file is refused with the file, line and column of the problem', async ({ page }) => {
-  const problems = watchForProblems(page);
+  const problems = watchForProblems(page, { failedRequests: true });
   await page.goto('/');
   await page.getByRole('button', { name: 'Scenarios' }).click();
   const story = ['title: Mine', 'summary: A payment to nobody.', 'network: { protocol: poa, nodes: 4 }', 'actors:', '  - { id: ann, name: Ann, kind: person, balance: 10 }', 'steps:', '  - title: Pay', '    narration: Ann pays.', '    actions:', '      - transfer: { from: ann, to: bob, amount: 5 }', ''].join('\n');

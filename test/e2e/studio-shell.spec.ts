@@ -3,16 +3,8 @@
  * keyboard help opens and closes, presentation mode turns on and off by keyboard, and the
  * network controls start a run and play it.
  */
-import { expect, test, type Page } from '@playwright/test';
-
-function watchForProblems(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console.${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  return problems;
-}
+import { expect, test } from '@playwright/test';
+import { watchForProblems } from './support.ts';
 
 test('the shell loads clean; keys switch views, open the help and toggle presentation mode', async ({ page }) => {
   const problems = watchForProblems(page);

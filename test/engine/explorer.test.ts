@@ -1,25 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditTrail, blockDetail, blockTree, tamper, txDetail } from '../../engine/api/explorer.ts';
-import { Network } from '../../engine/api/network.ts';
+import type { Network } from '../../engine/api/network.ts';
 import { StudioSession } from '../../engine/api/session.ts';
 import { LedgerlabError } from '../../engine/core/assert.ts';
 import { useNativeCrypto } from '../../engine/node/native-crypto.ts';
+import { poaWithCast } from '../support/networks.ts';
 
 beforeAll(() => useNativeCrypto());
 
-function poa(seed = 5): Network {
-  const net = new Network({
-    protocol: 'poa',
-    nodes: 4,
-    seed,
-    actors: [
-      { name: 'alice', balance: 1_000 },
-      { name: 'bob', balance: 1_000 },
-      { name: 'council', kind: 'organisation', balance: 10_000 },
-    ],
-  });
-  return net;
-}
+const poa = (seed = 5): Network => poaWithCast(seed);
 
 /** A PoA network where alice paid bob 42 (fee 2) and the council paid alice 500, then more blocks. */
 function withPayments(): { net: Network; payment: string; refund: string } {

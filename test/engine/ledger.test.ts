@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Network } from '../../engine/api/network.ts';
+import type { Network } from '../../engine/api/network.ts';
 import { hashCanonical } from '../../engine/core/hash.ts';
 import { deriveKeyPair, signDigest } from '../../engine/core/keys.ts';
 import { blockHash, makeBlock, txRootOf } from '../../engine/ledger/block.ts';
@@ -7,22 +7,11 @@ import { signTx } from '../../engine/ledger/tx.ts';
 import type { Block, SignedTx } from '../../engine/ledger/types.ts';
 import { useNativeCrypto } from '../../engine/node/native-crypto.ts';
 import type { TraceEvent } from '../../engine/sim/events.ts';
+import { poaWithCast } from '../support/networks.ts';
 
 beforeAll(() => useNativeCrypto());
 
-function network(seed = 11) {
-  return new Network({
-    protocol: 'poa',
-    nodes: 4,
-    seed,
-    actors: [
-      { name: 'alice', balance: 1_000 },
-      { name: 'bob', balance: 1_000 },
-      { name: 'council', kind: 'organisation', balance: 10_000 },
-      { name: 'newcomer', balance: 500 },
-    ],
-  });
-}
+const network = (seed = 11): Network => poaWithCast(seed, [{ name: 'newcomer', balance: 500 }]);
 
 function rejections(net: Network, tx: string): Array<Extract<TraceEvent, { type: 'tx.reject' }>> {
   return net.trace.events().filter((e): e is Extract<TraceEvent, { type: 'tx.reject' }> => e.type === 'tx.reject' && e.tx === tx);

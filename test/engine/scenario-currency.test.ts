@@ -2,11 +2,10 @@
  * Story 8, the digital currency primer: coins created by the block-reward rule (pow.ts rule 7),
  * the scenario actions and checks that tell it (mining.ts), and the story itself.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import { Network } from '../../engine/api/network.ts';
 import { LedgerlabError } from '../../engine/core/assert.ts';
 import { deriveKeyPair } from '../../engine/core/keys.ts';
@@ -16,14 +15,14 @@ import type { StoredBlock } from '../../engine/ledger/chain.ts';
 import type { Block } from '../../engine/ledger/types.ts';
 import { main } from '../../engine/node/cli.ts';
 import { useNativeCrypto } from '../../engine/node/native-crypto.ts';
-import { loadScenario, ScenarioError } from '../../engine/scenario/load.ts';
+import { loadScenario } from '../../engine/scenario/load.ts';
 import { supplyOf } from '../../engine/scenario/mining.ts';
 import { ScenarioPlayer } from '../../engine/scenario/player.ts';
+import { expectMutantsToFailCleanly, libraryStory, problemsOf } from '../support/scenario.ts';
 
 beforeAll(() => useNativeCrypto());
 
-const FILE = new URL('../../contracts/scenarios/currency-primer.yaml', import.meta.url).pathname;
-const TEXT = readFileSync(FILE, 'utf8');
+const { path: FILE, text: TEXT } = libraryStory('currency-primer.yaml');
 
 function rejections(net: Network, hash: string) {
   return net.trace.events().filter((e) => e.type === 'block.reject' && e.hash === hash) as Array<{ reason: string; detail: string }>;
@@ -125,16 +124,6 @@ describe('proof-of-work issuance: coins created by a rule every node checks', ()
   });
 });
 
-function problemsOf(text: string): string {
-  try {
-    loadScenario(text, 'story.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScenarioError);
-    return (error as Error).message;
-  }
-  return '';
-}
-
 describe('currency scenario files', () => {
   it('load the primer', () => {
     const scenario = loadScenario(TEXT, FILE);
@@ -165,32 +154,7 @@ describe('currency scenario files', () => {
 
 describe('the currency primer, played', () => {
   it('survives a fuzz of mutated files: a located error or a clean run, never a crash', () => {
-    const lines = TEXT.split('\n');
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: lines.length - 1 }), fc.integer({ min: 0, max: 5 }), fc.string({ maxLength: 6 }), (line, kind, junk) => {
-        const mutated = [...lines];
-        const target = mutated[line]!;
-        if (kind === 0) mutated.splice(line, 1);
-        else if (kind === 1) mutated[line] = target.replace(/\d+/, '-7');
-        else if (kind === 2) mutated[line] = target + junk;
-        else if (kind === 3) mutated[line] = target.replace(/: /, ':');
-        else if (kind === 4) mutated[line] = ' ' + target;
-        else mutated[line] = target.replace(/[a-z]+/, junk);
-        let scenario;
-        try {
-          scenario = loadScenario(mutated.join('\n'), 'm.yaml');
-        } catch (error) {
-          expect(error).toBeInstanceOf(ScenarioError);
-          return;
-        }
-        try {
-          new ScenarioPlayer(scenario).playAll();
-        } catch (error) {
-          expect(error).toBeInstanceOf(LedgerlabError);
-        }
-      }),
-      { numRuns: 25 },
-    );
+    expectMutantsToFailCleanly(TEXT, 25);
   }, 120_000);
 
   it('tells the story in its records: rewards, confirmations, a fork, a double spend that works and one that fails, the halving', () => {

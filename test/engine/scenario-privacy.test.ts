@@ -13,14 +13,14 @@ import type { ContractVM } from '../../engine/vm/index.ts';
 import { main } from '../../engine/node/cli.ts';
 import { useNativeCrypto } from '../../engine/node/native-crypto.ts';
 import type { Scenario } from '../../engine/scenario/format.ts';
-import { loadScenario, ScenarioError } from '../../engine/scenario/load.ts';
+import { loadScenario } from '../../engine/scenario/load.ts';
 import { ScenarioPlayer } from '../../engine/scenario/player.ts';
 import { scenarioReportHtml } from '../../engine/scenario/report.ts';
+import { libraryStory, problemsOf, STORY_DIR } from '../support/scenario.ts';
 
-const dir = new URL('../../contracts/scenarios/', import.meta.url).pathname;
-const PUBLIC_TEXT = readFileSync(`${dir}benefits.yaml`, 'utf8');
-const PRIVATE_TEXT = readFileSync(`${dir}benefits-private.yaml`, 'utf8');
-const sources = { '../benefits.js': readFileSync(`${dir}../benefits.js`, 'utf8') };
+const PUBLIC_TEXT = libraryStory('benefits.yaml').text;
+const PRIVATE_TEXT = libraryStory('benefits-private.yaml').text;
+const sources = { '../benefits.js': readFileSync(`${STORY_DIR}../benefits.js`, 'utf8') };
 
 let vm: ContractVM;
 beforeAll(async () => {
@@ -245,28 +245,18 @@ describe('story 5 on a fully transparent ledger: everyone reads everything', () 
 });
 
 describe('private data in the scenario format: mistakes are named with a fix', () => {
-  const problems = (text: string) => {
-    try {
-      loadScenario(text, 'story.yaml');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ScenarioError);
-      return (error as Error).message;
-    }
-    return '';
-  };
-
   it('the signer and the recipient must be parties; parties must be actors, listed once', () => {
-    expect(problems(PRIVATE_TEXT.replace('amount: 32, private: [jo, corner-shop, bank]', 'amount: 32, private: [corner-shop, bank]'))).toMatch(/story\.yaml:\d+:\d+: "jo" takes part, so must be one of the parties: add jo to private/);
-    expect(problems(PRIVATE_TEXT.replace('amount: 45, private: [jo, energy, bank]', 'amount: 45, private: [jo, bank]'))).toMatch(/"energy" takes part, so must be one of the parties: add energy to private/);
-    expect(problems(PRIVATE_TEXT.replace('amount: 45, private: [jo, energy, bank]', 'amount: 45, private: [jo, energy, bnak]'))).toMatch(/unknown actor "bnak": define it under actors/);
-    expect(problems(PRIVATE_TEXT.replace('amount: 45, private: [jo, energy, bank]', 'amount: 45, private: [jo, energy, jo]'))).toMatch(/"jo" is listed twice: name each party once/);
+    expect(problemsOf(PRIVATE_TEXT.replace('amount: 32, private: [jo, corner-shop, bank]', 'amount: 32, private: [corner-shop, bank]'))).toMatch(/story\.yaml:\d+:\d+: "jo" takes part, so must be one of the parties: add jo to private/);
+    expect(problemsOf(PRIVATE_TEXT.replace('amount: 45, private: [jo, energy, bank]', 'amount: 45, private: [jo, bank]'))).toMatch(/"energy" takes part, so must be one of the parties: add energy to private/);
+    expect(problemsOf(PRIVATE_TEXT.replace('amount: 45, private: [jo, energy, bank]', 'amount: 45, private: [jo, energy, bnak]'))).toMatch(/unknown actor "bnak": define it under actors/);
+    expect(problemsOf(PRIVATE_TEXT.replace('amount: 45, private: [jo, energy, bank]', 'amount: 45, private: [jo, energy, jo]'))).toMatch(/"jo" is listed twice: name each party once/);
   });
 
   it('a private call cannot send value, and commitments exist only for private records on a private ledger', () => {
-    expect(problems(PRIVATE_TEXT.replace('item: "bottle of red wine" }, private:', 'item: "bottle of red wine" }, value: 8, private:'))).toMatch(/a private call cannot send value: moving it would show the amount to everyone/);
-    expect(problems(PRIVATE_TEXT.replace('- commitment: { tx: groceries, verifies: true }', '- commitment: { tx: benefit-1, verifies: true }'))).toMatch(/"benefit-1" is not a private transfer or call, so it has no commitment: add private: \[parties\] to it/);
-    expect(problems(PUBLIC_TEXT.replace('- sees: { actor: pat, tx: energy-topup, can: true }', '- commitment: { tx: energy-topup, verifies: true }'))).toMatch(/commitment checks need private data: set network.visibility: private/);
-    expect(problems(PRIVATE_TEXT.replace('- commitment: { tx: groceries, verifies: true }', '- commitment: { tx: groceries, verifies: yes }'))).toMatch(/verifies: true or false/);
+    expect(problemsOf(PRIVATE_TEXT.replace('item: "bottle of red wine" }, private:', 'item: "bottle of red wine" }, value: 8, private:'))).toMatch(/a private call cannot send value: moving it would show the amount to everyone/);
+    expect(problemsOf(PRIVATE_TEXT.replace('- commitment: { tx: groceries, verifies: true }', '- commitment: { tx: benefit-1, verifies: true }'))).toMatch(/"benefit-1" is not a private transfer or call, so it has no commitment: add private: \[parties\] to it/);
+    expect(problemsOf(PUBLIC_TEXT.replace('- sees: { actor: pat, tx: energy-topup, can: true }', '- commitment: { tx: energy-topup, verifies: true }'))).toMatch(/commitment checks need private data: set network.visibility: private/);
+    expect(problemsOf(PRIVATE_TEXT.replace('- commitment: { tx: groceries, verifies: true }', '- commitment: { tx: groceries, verifies: yes }'))).toMatch(/verifies: true or false/);
   });
 });
 
@@ -274,7 +264,7 @@ describe('the CLI plays both versions of story 5 on every protocol they list', (
   it('scenario test runs the transparent and the private story', { timeout: 300_000 }, async () => {
     for (const file of ['benefits.yaml', 'benefits-private.yaml']) {
       const out: string[] = [];
-      const code = await main(['scenario', 'test', `${dir}${file}`], { out: (t) => out.push(t), err: (t) => out.push(t) });
+      const code = await main(['scenario', 'test', `${STORY_DIR}${file}`], { out: (t) => out.push(t), err: (t) => out.push(t) });
       expect(out.at(-1), out.join('\n')).toBe('4 passed, 0 failed');
       expect(code).toBe(0);
     }

@@ -2,27 +2,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import fc from 'fast-check';
-import { LedgerlabError } from '../../engine/core/assert.ts';
-import { loadScenario, ScenarioError } from '../../engine/scenario/load.ts';
+import { loadScenario } from '../../engine/scenario/load.ts';
 import { ScenarioPlayer } from '../../engine/scenario/player.ts';
 import { main } from '../../engine/node/cli.ts';
 import { useNativeCrypto } from '../../engine/node/native-crypto.ts';
+import { expectMutantsToFailCleanly, libraryStory, problemsOf } from '../support/scenario.ts';
 
 beforeAll(() => useNativeCrypto());
 
-const FILE = new URL('../../contracts/scenarios/identities.yaml', import.meta.url).pathname;
-const TEXT = readFileSync(FILE, 'utf8');
-
-function problemsOf(text: string): string {
-  try {
-    loadScenario(text, 'story.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScenarioError);
-    return (error as Error).message;
-  }
-  return '';
-}
+const { path: FILE, text: TEXT } = libraryStory('identities.yaml');
 
 describe('scenario files', () => {
   it('load the identities story', () => {
@@ -43,33 +31,7 @@ describe('scenario files', () => {
   });
 
   it('survive a fuzz of mutated files: a located error or a clean run, never a crash', () => {
-    const lines = TEXT.split('\n');
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: lines.length - 1 }), fc.integer({ min: 0, max: 5 }), fc.string({ maxLength: 6 }), (line, kind, junk) => {
-        const mutated = [...lines];
-        const target = mutated[line]!;
-        if (kind === 0) mutated.splice(line, 1);
-        else if (kind === 1) mutated[line] = target.replace(/\d+/, '-7');
-        else if (kind === 2) mutated[line] = target + junk;
-        else if (kind === 3) mutated[line] = target.replace(/: /, ':');
-        else if (kind === 4) mutated[line] = ' ' + target;
-        else mutated[line] = target.replace(/[a-z]+/, junk);
-        let scenario;
-        try {
-          scenario = loadScenario(mutated.join('\n'), 'm.yaml');
-        } catch (error) {
-          expect(error).toBeInstanceOf(ScenarioError);
-          expect((error as Error).message).toMatch(/^m\.yaml:\d+:\d+: /);
-          return;
-        }
-        try {
-          new ScenarioPlayer(scenario).playAll();
-        } catch (error) {
-          expect(error).toBeInstanceOf(LedgerlabError);
-        }
-      }),
-      { numRuns: 150 },
-    );
+    expectMutantsToFailCleanly(TEXT, 150);
   });
 });
 
