@@ -18,6 +18,7 @@ export const GLOBAL_KEYS: readonly KeyBinding[] = [
   { keys: ['ArrowLeft'], label: '←', does: 'Step back (scenario)' },
   { keys: ['.'], label: '.', does: 'Step one event (network)' },
   { keys: ['Home', 'End'], label: 'Home / End', does: 'Start or end of the story', view: 'scenario' },
+  { keys: ['w', 'W'], label: 'W', does: 'What if… change something at this step of the story', view: 'scenario' },
   { keys: ['+', '='], label: '+', does: 'Faster' },
   { keys: ['-', '_'], label: '−', does: 'Slower' },
   { keys: ['1', '2', '3', '4', '5'], label: '1 – 5', does: 'Network, Chain, Scenarios, Metrics, Quick run' },

@@ -5,7 +5,7 @@
  * returns a plain StoryView.
  */
 import { LedgerlabError } from '../../engine/api/index.ts';
-import { listStories, problemsOf, ScenarioStudio, type ScenarioProblem, type StoryListing, type StoryOptions, type StoryView } from '../../engine/api/scenario-studio.ts';
+import { listStories, problemsOf, ScenarioStudio, type ScenarioProblem, type StoryListing, type StoryOptions, type StoryView, type WhatIf } from '../../engine/api/scenario-studio.ts';
 
 /** "../../contracts/x.js" → "contracts/x.js": the paths the stories use, relative to the repository. */
 function byRepoPath(modules: Record<string, unknown>): Record<string, string> {
@@ -70,6 +70,17 @@ export const scenarioApi = {
   },
   scenarioPlayAll(): StoryView {
     return story().playAll();
+  },
+  /**
+   * What if: change step `at + 1` (a node crashes, the network splits, another amount, an action
+   * left out) and play it on a new timeline; the story as written stays reachable.
+   */
+  scenarioWhatIf(at: number, whatIf: WhatIf): StoryView {
+    return story().whatIf(at, whatIf);
+  },
+  /** Go to another timeline ("main": the story as written), where it was left. */
+  scenarioSwitchTimeline(id: string): StoryView {
+    return story().switchTimeline(id);
   },
   scenarioClose(): void {
     current = null;

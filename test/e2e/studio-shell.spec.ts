@@ -21,7 +21,7 @@ test('the shell loads clean; keys switch views, open the help and toggle present
   await page.keyboard.press('?');
   const help = page.getByRole('dialog', { name: 'Keyboard' });
   await expect(help).toBeVisible();
-  await expect(help.getByRole('row')).toHaveCount(11);
+  await expect(help.getByRole('row')).toHaveCount(12);
   await page.screenshot({ path: 'test-results/e2e-shell-help.png' });
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();

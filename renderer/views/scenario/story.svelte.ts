@@ -5,7 +5,7 @@
  * not lost and the page never waits on more than one call.
  */
 import type { ProtocolName } from '../../../engine/api/index.ts';
-import type { ScenarioProblem, StoryListing, StoryView } from '../../../engine/api/scenario-studio.ts';
+import type { ScenarioProblem, StoryListing, StoryView, WhatIf } from '../../../engine/api/scenario-studio.ts';
 import { studio } from '../../state/studio.svelte.ts';
 import { dwellOf, progressLabel, shiftSpeed, targetAfter, type PlaySpeed, type StoryCommand } from './scenario-ui.ts';
 
@@ -28,6 +28,8 @@ class StoryPlayer {
   openFailure = $state.raw<OpenFailure | null>(null);
   /** The library is shown (instead of the open story). */
   browsing = $state(true);
+  /** Why the last what-if was refused (shown in the what-if panel, next to the change). */
+  whatIfError = $state<string | null>(null);
 
   #driving = false;
   #wake: (() => void) | null = null;
@@ -85,10 +87,15 @@ class StoryPlayer {
     else void this.play();
   }
 
-  async play(): Promise<void> {
+  /** Play on at the chosen speed; `pauseFirst`: dwell on the step shown before moving on. */
+  async play(options: { pauseFirst?: boolean } = {}): Promise<void> {
     const view = this.view;
     if (!view || this.playing) return;
     this.playing = true;
+    if (options.pauseFirst) {
+      await this.#dwell(dwellOf(this.speed));
+      if (!this.playing) return;
+    }
     // Play from the start when the story is over.
     if (this.target >= view.stepCount) {
       this.moveTo(0);
@@ -106,6 +113,62 @@ class StoryPlayer {
   pause(): void {
     this.playing = false;
     this.#wake?.();
+  }
+
+  /**
+   * What if: change the step on screen (the first before any is played) and play it on a new
+   * timeline; `playOn` then plays on to the end at the chosen speed. False when refused (the
+   * reason is in whatIfError).
+   */
+  async whatIf(whatIf: WhatIf, playOn = true): Promise<boolean> {
+    const view = this.view;
+    if (!view) return false;
+    const at = view.whatIf.at;
+    const ok = await this.#exclusive(`Trying the change at step ${at + 1}, and playing the story as written to its end to compare…`, async () => {
+      this.view = await studio.engine.call('scenarioWhatIf', at, whatIf);
+    });
+    if (ok && playOn && this.view && this.view.position < this.view.stepCount) void this.play({ pauseFirst: true });
+    return ok;
+  }
+
+  /** Go to another timeline ("main": the story as written), where it was left. */
+  async switchTimeline(id: string): Promise<void> {
+    const label = this.view?.timelines.find((t) => t.id === id)?.label ?? id;
+    await this.#exclusive(
+      `Switching to "${label}"…`,
+      async () => {
+        this.view = await studio.engine.call('scenarioSwitchTimeline', id);
+      },
+      'story',
+    );
+  }
+
+  /** One worker call that moves the story by other means than stepping; its refusal is shown in the panel or the story's alert. */
+  async #exclusive(label: string, work: () => Promise<void>, errorTo: 'what-if' | 'story' = 'what-if'): Promise<boolean> {
+    this.pause();
+    while (this.#driving) await this.#dwell(20);
+    this.#driving = true;
+    this.error = null;
+    this.whatIfError = null;
+    this.#setProgress(label);
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      if (errorTo === 'what-if') this.whatIfError = messageOf(error);
+      else this.error = messageOf(error);
+      try {
+        // A change can fail halfway through its step: show where the story is now.
+        this.view = await studio.engine.call('scenarioView');
+      } catch {
+        // The message above says what went wrong.
+      }
+      return false;
+    } finally {
+      if (this.view) this.target = this.view.position;
+      this.#driving = false;
+      this.#setProgress(null);
+    }
   }
 
   async #opening(label: string, open: () => Promise<{ ok: true; view: StoryView } | { ok: false; message: string; problems: ScenarioProblem[] }>): Promise<void> {
