@@ -57,7 +57,7 @@ export interface SessionInfo {
   txPerSecond: number;
   /** The protocol's Byzantine behaviours: name → what it does. */
   behaviours: Readonly<Record<string, string>>;
-  /** The command that replays this session's start (not the user's later interventions). */
+  /** How to get this run back: the studio settings to Start with (its workload is not `ledgerlab run`'s). */
   replay: string;
 }
 
@@ -160,8 +160,9 @@ export class StudioSession {
       link,
       ...(options.params ? { protocolParams: options.params } : {}),
     });
-    const params = options.params ? ` --params '${JSON.stringify(options.params)}'` : '';
-    const replay = `npx ledgerlab run --protocol ${options.protocol} --nodes ${options.nodes} --seed ${options.seed}${params}`;
+    // The studio's own workload and link settings, not `ledgerlab run`'s: say how to get the run back.
+    const params = options.params ? `, params ${JSON.stringify(options.params)}` : '';
+    const replay = `in the studio, Start with protocol ${options.protocol}, ${options.nodes} nodes, seed ${options.seed}, ${txPerSecond} tx/s, links ${link.latencyMs}±${link.jitterMs} ms${params}; then repeat your changes at the same virtual times`;
     this.live = { network, checkers: new CheckerSet(network, replay), workload: new Workload(network, options.seed, txPerSecond), partitionGroups: null, link };
     this.timeline = { id: 0, parent: null, forkedAtMs: 0, label: 'original run', headMs: 0, snapshots: [] };
     this.timelines.push(this.timeline);
@@ -189,6 +190,10 @@ export class StudioSession {
 
   /** Run the network forward and return what happened since the last frame. */
   advance(step: Advance, maxEvents = DEFAULT_MAX_EVENTS): SessionFrame {
+    const amount = step.by === 'time' ? step.ms : step.count;
+    if (!Number.isFinite(amount) || amount < 0) {
+      throw new LedgerlabError('bad-advance', `cannot advance by ${String(amount)} ${step.by === 'time' ? 'ms' : step.by}.`, 'Give a whole number of events, blocks or milliseconds, 0 or more.');
+    }
     let stopped: SessionFrame['stopped'] = 'reached';
     if (step.by === 'events') {
       const count = Math.min(Math.max(0, Math.floor(step.count)), EVENT_BUDGET);
@@ -206,9 +211,12 @@ export class StudioSession {
       stopped = this.runTo(this.network.now + Math.max(0, Math.floor(step.ms)), () => false);
     } else {
       const target = this.maxHeight() + Math.max(1, Math.floor(step.count));
-      // Blocks need transactions and time: run in one-period chunks until the height is reached.
+      // Blocks need transactions and time: run in one-period chunks until the height is reached,
+      // giving up after 30 block periods a block (a network that cannot make blocks, e.g. all
+      // crashed or split without a quorum, must not hold the worker for minutes).
       let budget = EVENT_BUDGET;
-      while (this.maxHeight() < target && budget > 0) {
+      const giveUpAt = this.network.now + (target - this.maxHeight()) * this.network.blockPeriodMs * 30;
+      while (this.maxHeight() < target && budget > 0 && this.network.now < giveUpAt) {
         const before = this.network.sim.eventCount;
         stopped = this.runTo(this.network.now + this.network.blockPeriodMs, () => this.maxHeight() >= target, budget);
         budget -= this.network.sim.eventCount - before;
@@ -397,7 +405,7 @@ export class StudioSession {
     let events = 0;
     while (!done()) {
       const net = this.network;
-      if (net.now >= untilMs) return 'reached';
+      if (net.now >= untilMs && (net.sim.nextEventTime() ?? Number.POSITIVE_INFINITY) > untilMs) return 'reached';
       const nextSnapshotAt = (Math.floor(net.now / SNAPSHOT_EVERY_MS) + 1) * SNAPSHOT_EVERY_MS;
       const intervention = this.nextInterventionAfter(net.now, untilMs);
       const slice = Math.min(untilMs, nextSnapshotAt, intervention?.atMs ?? Number.POSITIVE_INFINITY);
@@ -432,14 +440,20 @@ export class StudioSession {
   private afterProgress(): void {
     const now = this.network.now;
     if (now > this.timeline.headMs) this.timeline.headMs = now;
+    // Only between instants: a replay to `now` runs every event at `now`, so must the snapshot.
+    if ((this.network.sim.nextEventTime() ?? Number.POSITIVE_INFINITY) <= now) return;
     const last = this.timeline.snapshots.at(-1);
     if (!last || Math.floor(now / SNAPSHOT_EVERY_MS) > Math.floor(last.atMs / SNAPSHOT_EVERY_MS)) {
       if (!this.timeline.snapshots.some((s) => s.atMs === now)) this.takeSnapshot(false);
     }
   }
 
+  /** The next intervention in (fromMs, toMs]: the last snapshot at its instant, which holds every change made then. */
   private nextInterventionAfter(fromMs: number, toMs: number): Snapshot | undefined {
-    return this.timeline.snapshots.find((s) => s.intervention && s.atMs > fromMs && s.atMs <= toMs);
+    const first = this.timeline.snapshots.find((s) => s.intervention && s.atMs > fromMs && s.atMs <= toMs);
+    if (!first) return undefined;
+    const same = this.timeline.snapshots.filter((s) => s.intervention && s.atMs === first.atMs);
+    return same[same.length - 1];
   }
 
   private snapshotAtOrBefore(timeMs: number): Snapshot {
@@ -492,8 +506,10 @@ const WORKLOAD_WINDOW_MS = 1_000;
 
 /**
  * The session's steady load: signed transfers at Poisson times, seeded. It is driven by the
- * simulator itself (a tick each second schedules the next second's submissions), so the run
- * does not depend on how the page slices time, and it is plain data, so snapshots copy it.
+ * simulator itself (a tick each second schedules the next second's sends), so the run does not
+ * depend on how the page slices time, and it is plain data, so snapshots copy it. Each transfer
+ * is signed when it is sent and handed to a live node; one no node takes gives its nonce back,
+ * so a crash never leaves a gap that blocks the sender's later transfers.
  */
 class Workload {
   private readonly random: Prng;
@@ -508,20 +524,32 @@ class Workload {
     if (perSecond > 0) network.sim.schedule(0, this, { kind: 'tick' });
   }
 
-  runAction(_action: { kind: 'tick' }): void {
-    const network = this.network;
-    const until = network.now + WORKLOAD_WINDOW_MS;
-    const actors = network.actorList();
-    while (this.nextTxAtMs <= until) {
-      const from = this.random.pick(actors);
-      let to = this.random.pick(actors);
-      while (to === from) to = this.random.pick(actors);
-      const tx = network.sign(from.name, { type: 'transfer', to: to.key.address, amount: this.random.between(1, 100) }, { fee: 1 });
-      const at = Math.max(this.nextTxAtMs, network.now);
-      network.submitAt(at, tx, this.random.nextInt(network.nodeCount));
-      // Exponential gaps with mean 1000/rate ms, at least 1 ms.
-      this.nextTxAtMs = at + Math.max(1, Math.round(this.random.exponential(1000 / this.perSecond)));
+  runAction(action: { kind: 'tick' | 'send' }): void {
+    if (action.kind === 'send') {
+      this.send();
+      return;
     }
-    network.sim.schedule(until, this, { kind: 'tick' });
+    const until = this.network.now + WORKLOAD_WINDOW_MS;
+    while (this.nextTxAtMs <= until) {
+      this.network.sim.schedule(Math.max(this.nextTxAtMs, this.network.now), this, { kind: 'send' });
+      // Exponential gaps with mean 1000/rate ms, at least 1 ms.
+      this.nextTxAtMs += Math.max(1, Math.round(this.random.exponential(1000 / this.perSecond)));
+    }
+    this.network.sim.schedule(until, this, { kind: 'tick' });
+  }
+
+  private send(): void {
+    const network = this.network;
+    const actors = network.actorList();
+    const from = this.random.pick(actors);
+    let to = this.random.pick(actors);
+    while (to === from) to = this.random.pick(actors);
+    const amount = this.random.between(1, 100);
+    const live = Array.from({ length: network.nodeCount }, (_, i) => i).filter((i) => network.sim.isAlive(i));
+    const pick = this.random.nextInt(network.nodeCount);
+    if (live.length === 0) return;
+    const node = live[pick % live.length]!;
+    const tx = network.sign(from.name, { type: 'transfer', to: to.key.address, amount }, { fee: 1 });
+    if (!network.submit(tx, node).ok) from.nextNonce--;
   }
 }

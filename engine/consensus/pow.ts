@@ -134,6 +134,9 @@ export function powParams(params: Readonly<Record<string, ProtocolParam>>, block
   const maxHashesPerTick = integer('maxHashesPerTick', POW_DEFAULTS.maxHashesPerTick, 1);
   const futureLimitMs = integer('futureLimitMs', 2 * targetBlockMs, 0);
   const blockReward = integer('blockReward', 0, 0);
+  // Bitcoin's 50 coins are 5e9 base units; 2^40 a block leaves room for millions of blocks
+  // before any balance nears 2^53 (beyond which the ledger refuses to count).
+  if (blockReward > MAX_BLOCK_REWARD) problems.push(`blockReward must be at most 2^40 = ${MAX_BLOCK_REWARD} (got ${blockReward})`);
   const halvingInterval = integer('halvingInterval', 0, 0);
   let payouts: Array<Address | undefined> = Array.from({ length: nodeCount }, () => undefined);
   const givenPayouts = params.payouts;
@@ -177,6 +180,9 @@ export function powParams(params: Readonly<Record<string, ProtocolParam>>, block
 }
 
 /** Rule 7: the new coins the block at `height` creates (Bitcoin Core's GetBlockSubsidy, halvings counted from height 1). */
+/** The largest block reward a network may issue (see the blockReward check). */
+export const MAX_BLOCK_REWARD = 2 ** 40;
+
 export function blockSubsidy(height: number, blockReward: number, halvingInterval: number): number {
   if (height < 1 || blockReward <= 0) return 0;
   const halvings = halvingInterval > 0 ? Math.floor((height - 1) / halvingInterval) : 0;

@@ -24,7 +24,7 @@ export function describeStateChanges(before: LedgerState, after: LedgerState, na
     if (key.startsWith('code:')) return [`contract ${name(key.slice(5))} was deployed`];
     if (key.startsWith('priv:')) {
       const by = name((JSON.parse(now ?? was!) as { by: string }).by);
-      return [now === undefined ? `${possessive(by)} sealed private record ${key.slice(5, 17)}… left the chain (a fork was replaced)` : `${by} put a sealed private record on the ledger: commitment ${key.slice(5, 17)}…, content held by its parties only`];
+      return [now === undefined ? `${possessive(by)} sealed private record ${key.slice(key.lastIndexOf(':') + 1).slice(0, 12)}… left the chain (a fork was replaced)` : `${by} put a sealed private record on the ledger: commitment ${key.slice(key.lastIndexOf(':') + 1).slice(0, 12)}…, content held by its parties only`];
     }
     if (key.startsWith('store:')) {
       const [, contract, ...rest] = key.split(':');

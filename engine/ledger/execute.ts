@@ -129,7 +129,7 @@ export function applyTx(state: LedgerState, tx: SignedTx, env: BlockEnv, contrac
     case 'private.record': {
       // Only the commitment: the content stays with the parties (see private-data.ts).
       const gasUsed = NATIVE_GAS['private.record'];
-      if (next.privateRecord(payload.commitment)) return failed(next, base, gasUsed, 'this commitment is already on the ledger: a private record needs its own salt');
+      if (next.privateRecord(body.from, payload.commitment)) return failed(next, base, gasUsed, 'you already put this commitment on the ledger: a private record needs its own salt');
       next = next.withPrivateRecord(payload.commitment, { by: body.from, height: env.height, tx: tx.hash });
       return { ok: true, state: next, receipt: { ...base, gasUsed } };
     }

@@ -7,7 +7,7 @@
  *    call with its arguments) plus the list of its parties. It never goes on the ledger.
  * 2. The ledger gets a `private.record` transaction, signed by the record's author, carrying only
  *    a commitment: sha256 over a domain tag, a 32-byte salt and the record's canonical encoding.
- *    Every node checks and stores the commitment (`priv:<commitment>` in the state trie, so the
+ *    Every node checks and stores the commitment (`priv:<author>:<commitment>` in the state trie, so the
  *    state root covers it); none of them learns the content. The signer's address is public,
  *    as it is on Fabric: others can see *that* the author recorded something, not *what*.
  * 3. The record and its salt travel off the ledger to the parties, who keep them in their private
@@ -78,8 +78,7 @@ export function verifyReveal(state: LedgerState, reveal: Reveal, expected?: Hash
   if (expected !== undefined && commitment !== expected) {
     return { ok: false, commitment, reason: `the revealed record hashes to ${commitment.slice(0, 12)}…, not to the commitment on the ledger (${expected.slice(0, 12)}…): it is not the record that was committed` };
   }
-  const entry = state.privateRecord(commitment);
-  if (!entry) return { ok: false, commitment, reason: `no private record with commitment ${commitment.slice(0, 12)}… is on the ledger` };
-  if (entry.by !== reveal.record.payload.from) return { ok: false, commitment, reason: `the commitment was put on the ledger by ${entry.by}, not by the record's author ${reveal.record.payload.from}` };
+  const entry = state.privateRecord(reveal.record.payload.from, commitment);
+  if (!entry) return { ok: false, commitment, reason: `the record's author ${reveal.record.payload.from} put no private record with commitment ${commitment.slice(0, 12)}… on the ledger` };
   return { ok: true, commitment, entry };
 }

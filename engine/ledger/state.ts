@@ -8,7 +8,7 @@
  *   credix:<credential id>         subject (to find a credential by id)
  *   code:<address>                 contract code record
  *   store:<address>:<key>          contract storage value (canonical JSON text)
- *   priv:<commitment>              a sealed private record: who recorded it, at which height, in which tx
+ *   priv:<author>:<commitment>     a sealed private record: who recorded it, at which height, in which tx
  */
 import { registerImmutableClass } from '../core/clone.ts';
 import { canonicalJson } from '../core/encoding.ts';
@@ -99,12 +99,16 @@ export class LedgerState implements ContractStateView {
   }
 
   /** The on-ledger trace of a private record (ledger/private-data.ts): never its content. */
-  privateRecord(commitment: Hash): PrivateRecordEntry | undefined {
-    return this.read<PrivateRecordEntry>(`priv:${commitment}`);
+  /**
+   * Keyed by author as well as commitment: copying someone's commitment from the mempool
+   * records nothing of theirs, so it cannot block their record or stand in for it.
+   */
+  privateRecord(author: Address, commitment: Hash): PrivateRecordEntry | undefined {
+    return this.read<PrivateRecordEntry>(`priv:${author}:${commitment}`);
   }
 
   withPrivateRecord(commitment: Hash, entry: PrivateRecordEntry): LedgerState {
-    return this.put(`priv:${commitment}`, entry);
+    return this.put(`priv:${entry.by}:${commitment}`, entry);
   }
 
   /** Every account with a balance or nonce, in address order (for explorers and reports). */

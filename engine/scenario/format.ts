@@ -133,7 +133,7 @@ export const ScenarioSpec = z.strictObject({
     /** Proof-of-work only: new coins by rule, and who mines how much (engine/consensus/pow.ts, rule 7). */
     mining: z
       .strictObject({
-        reward: amount.positive({ error: 'reward: the new coins each block creates, e.g. 50' }),
+        reward: amount.positive({ error: 'reward: the new coins each block creates, e.g. 50' }).max(2 ** 40, { error: 'reward: at most 2^40 (1099511627776) a block, so balances stay countable' }),
         halvingEvery: z.number({ error: 'halvingEvery: the number of blocks after which the reward halves, e.g. 210000' }).int().min(2, { error: 'halvingEvery is at least 2 blocks' }).optional(),
         hashShares: z.array(z.number({ error: 'a hash share is a number, e.g. 0.45' }).nonnegative({ error: 'hash shares cannot be negative' })).optional(),
       })

@@ -120,6 +120,8 @@ interface Timeline {
   /** Position → snapshot, shared with the parent for positions up to the branch point. */
   readonly snapshots: Map<number, Snapshot>;
   position: number;
+  /** Where the timeline was left (kept as a snapshot, so coming back is a copy): thinning spares it. */
+  leftAt?: number;
   /** The policy's intervals times this (doubled each time the snapshots are thinned). */
   spacing: number;
 }
@@ -272,6 +274,7 @@ export class TimelineTree {
   /** Leaving a timeline: remember where it was, so coming back is a copy, not a replay (unless a step failed halfway). */
   private leave(timeline: Timeline): void {
     timeline.position = this.player.position;
+    timeline.leftAt = timeline.position;
     if (!this.midStep && !timeline.snapshots.has(timeline.position)) this.keep(timeline);
   }
 
@@ -297,7 +300,7 @@ export class TimelineTree {
     const positions = [...timeline.snapshots.keys()].sort((a, b) => a - b);
     const newest = positions[positions.length - 1];
     positions.forEach((at, i) => {
-      if (i % 2 === 1 && at !== newest && at !== timeline.branchedAt && at !== timeline.position) timeline.snapshots.delete(at);
+      if (i % 2 === 1 && at !== newest && at !== timeline.branchedAt && at !== timeline.position && at !== timeline.leftAt) timeline.snapshots.delete(at);
     });
     timeline.spacing *= 2;
   }

@@ -48,7 +48,9 @@ test('a proof-of-authority run draws its messages on the space-time diagram and 
   await page.keyboard.press('l');
   await expect(diagram).toHaveAttribute('data-follow', 'true');
 
-  // Hiding transactions leaves fewer arrows; showing them again brings them back.
+  // Hiding transactions leaves fewer arrows; showing them again brings them back. (Let the
+  // diagram repaint for the live window first: it draws on the next animation frame.)
+  await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
   const withTx = await numberAttribute(diagram, 'data-arrows');
   await legend.getByRole('checkbox', { name: 'transaction' }).uncheck();
   await expect.poll(() => numberAttribute(diagram, 'data-arrows')).toBeLessThan(withTx);

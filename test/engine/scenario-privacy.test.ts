@@ -61,7 +61,7 @@ describe('a private record on the ledger: a salted commitment anyone can check',
 
   it('puts only the commitment on the ledger: no amount, party or salt', () => {
     expect(applied.receipt.status).toBe('ok');
-    expect(state.privateRecord(commitment)).toEqual({ by: jo.address, height: 1, tx: tx.hash });
+    expect(state.privateRecord(jo.address, commitment)).toEqual({ by: jo.address, height: 1, tx: tx.hash });
     const onLedger = JSON.stringify(tx) + JSON.stringify(state.trie.scan(''));
     expect(onLedger).not.toContain(shop.address);
     expect(onLedger).not.toContain(reveal.salt);
@@ -87,20 +87,24 @@ describe('a private record on the ledger: a salted commitment anyone can check',
       expect(result.ok).toBe(false);
       expect(!result.ok && result.reason).toMatch(/not the record that was committed/);
       // Without the expected commitment, the forgery's own hash is simply not on the ledger.
-      expect(verifyReveal(state, fake)).toMatchObject({ ok: false, reason: expect.stringMatching(/no private record with commitment/) });
+      expect(verifyReveal(state, fake)).toMatchObject({ ok: false, reason: expect.stringMatching(/put no private record with commitment/) });
     }
   });
 
-  it('a commitment recorded by someone else does not vouch for the record', () => {
+  it('a commitment copied by someone else neither vouches for the record nor blocks its author', () => {
     const copied = signTx(shop, { chainId: 'test-chain', nonce: 0, payload: { type: 'private.record', commitment } });
-    const other = applyTx(genesisState({ chainId: 'test-chain', timestampMs: 0, accounts: [], identities: [], consensus: {} }), copied, env);
+    const other = applyTx(genesisState({ chainId: 'test-chain', timestampMs: 0, accounts: [{ address: jo.address, balance: 100 }], identities: [], consensus: {} }), copied, env);
     if (!other.ok) throw new Error(other.invalid.detail);
-    expect(verifyReveal(other.state, reveal)).toMatchObject({ ok: false, reason: expect.stringMatching(/put on the ledger by .*, not by the record's author/) });
+    expect(verifyReveal(other.state, reveal)).toMatchObject({ ok: false, reason: expect.stringMatching(/author .* put no private record/) });
+    // The copier went first, yet the author's own record still lands and verifies.
+    const mine = applyTx(other.state, tx, env);
+    expect(mine.ok && mine.receipt.status).toBe('ok');
+    expect(mine.ok && verifyReveal(mine.state, reveal, commitment)).toMatchObject({ ok: true, entry: { by: jo.address } });
   });
 
   it('the same commitment cannot be recorded twice, and a malformed one is refused outright', () => {
     const again = applyTx(state, signTx(jo, { chainId: 'test-chain', nonce: 1, payload: { type: 'private.record', commitment } }), env);
-    expect(again.ok && again.receipt).toMatchObject({ status: 'reverted', error: expect.stringMatching(/already on the ledger/) });
+    expect(again.ok && again.receipt).toMatchObject({ status: 'reverted', error: expect.stringMatching(/already put this commitment on the ledger/) });
     expect(checkTx(signTx(jo, { chainId: 'test-chain', nonce: 1, payload: { type: 'private.record', commitment: 'abc' } }), 'test-chain')).toMatchObject({ reason: 'malformed' });
   });
 

@@ -252,3 +252,19 @@ describe('playback at a speed', () => {
     await expect(p.playAtSpeed({ stepsPerSecond: 0, sleep: async () => undefined }).next()).rejects.toThrow(/stepsPerSecond must be above 0/);
   });
 });
+
+describe('thinning while branching ahead', () => {
+  it('keeps the snapshot where the parent timeline was left, even with a tiny snapshot budget', () => {
+    const steps = Array.from({ length: 10 }, (_, i) => `  - title: step ${i + 1}\n    narration: pay\n    actions:\n      - transfer: { from: a, to: b, amount: ${i + 1} }`).join('\n');
+    const yaml = `title: t\nsummary: s\nnetwork:\n  protocol: poa\n  nodes: 3\n  seed: 1\nactors:\n  - { id: a, name: A, kind: person, balance: 1000 }\n  - { id: b, name: B, kind: person, balance: 1000 }\nsteps:\n${steps}\n`;
+    const scenario = loadScenario(yaml);
+    for (const cursor of [1, 2, 4, 5]) {
+      for (const at of [6, 7, 9]) {
+        const player = new ScenarioPlayer(scenario, { snapshots: { everySteps: 1, maxPerTimeline: 3 } });
+        for (let i = 0; i < cursor; i++) player.next();
+        player.branchAt(at, { kind: 'add-actions', actions: [{ transfer: { from: 'b', to: 'a', amount: 5 } }] });
+        expect(player.recordsOf('main'), `cursor ${cursor}, branch at ${at}`).toHaveLength(cursor);
+      }
+    }
+  });
+});
