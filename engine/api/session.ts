@@ -14,6 +14,7 @@ import { PROTOCOLS, type ProtocolName, type ProtocolParam } from '../consensus/i
 import { CheckerSet, type Violation } from '../checkers/index.ts';
 import type { LinkSpec } from '../sim/network.ts';
 import type { NodeId, TraceEvent } from '../sim/events.ts';
+import { formatFaults, type FaultAction, type FaultStep } from './faults.ts';
 import { Network } from './network.ts';
 import { WORKLOAD_ACTORS } from './workload.ts';
 
@@ -57,7 +58,7 @@ export interface SessionInfo {
   txPerSecond: number;
   /** The protocol's Byzantine behaviours: name → what it does. */
   behaviours: Readonly<Record<string, string>>;
-  /** How to get this run back: the studio settings to Start with (its workload is not `ledgerlab run`'s). */
+  /** `ledgerlab session` with this session's settings; a frame's `replay` adds the changes made since. */
   replay: string;
 }
 
@@ -82,6 +83,8 @@ export interface SessionFrame {
   /** True when this frame follows a jump in time: its events replace what the page holds from their index on. */
   rewound: boolean;
   timeline: TimelineView;
+  /** The one-line command that replays this timeline up to now, changes included. */
+  replay: string;
 }
 
 /** Where the session is in time, for the timeline scrubber. */
@@ -131,6 +134,8 @@ interface Timeline {
   headMs: number;
   /** Oldest first. Shared with the parent up to the fork (snapshots are never changed). */
   snapshots: Snapshot[];
+  /** Every change made on this timeline (inherited up to the fork), as a fault script. */
+  faults: FaultStep[];
 }
 
 const EPOCH_LABELS: Record<ProtocolName, string> = { poa: 'slot', raft: 'term', bft: 'round', pow: 'difficulty' };
@@ -143,7 +148,7 @@ export class StudioSession {
   private readonly timelines: Timeline[] = [];
   private timeline: Timeline;
 
-  constructor(options: SessionOptions) {
+  constructor(private readonly options: SessionOptions) {
     if (!(options.protocol in PROTOCOLS)) throw new LedgerlabError('bad-protocol', `unknown protocol "${options.protocol}".`, `Use one of ${Object.keys(PROTOCOLS).join(', ')}.`);
     if (!Number.isInteger(options.nodes) || options.nodes < 1 || options.nodes > 200) {
       throw new LedgerlabError('bad-nodes', `a studio session runs 1 to 200 nodes, got ${options.nodes}.`, 'Choose fewer nodes, or use the CLI for larger networks.');
@@ -160,11 +165,10 @@ export class StudioSession {
       link,
       ...(options.params ? { protocolParams: options.params } : {}),
     });
-    // The studio's own workload and link settings, not `ledgerlab run`'s: say how to get the run back.
-    const params = options.params ? `, params ${JSON.stringify(options.params)}` : '';
-    const replay = `in the studio, Start with protocol ${options.protocol}, ${options.nodes} nodes, seed ${options.seed}, ${txPerSecond} tx/s, links ${link.latencyMs}±${link.jitterMs} ms${params}; then repeat your changes at the same virtual times`;
+    const params = options.params ? ` --params '${JSON.stringify(options.params)}'` : '';
+    const replay = `npx ledgerlab session --protocol ${options.protocol} --nodes ${options.nodes} --seed ${options.seed} --tx-per-second ${txPerSecond}${params} (add the --faults and --until of the frame's replay for changes made since)`;
     this.live = { network, checkers: new CheckerSet(network, replay), workload: new Workload(network, options.seed, txPerSecond), partitionGroups: null, link };
-    this.timeline = { id: 0, parent: null, forkedAtMs: 0, label: 'original run', headMs: 0, snapshots: [] };
+    this.timeline = { id: 0, parent: null, forkedAtMs: 0, label: 'original run', headMs: 0, snapshots: [], faults: [] };
     this.timelines.push(this.timeline);
     this.takeSnapshot(false);
     this.info = {
@@ -252,6 +256,7 @@ export class StudioSession {
       stopped,
       rewound,
       timeline: this.timelineView(),
+      replay: this.replayCommand(),
     };
   }
 
@@ -318,13 +323,13 @@ export class StudioSession {
   crash(node: NodeId): void {
     this.checkNode(node);
     if (!this.network.sim.isAlive(node)) throw new LedgerlabError('already-crashed', `node ${node} is already down.`, 'Restart it instead.');
-    this.intervene(`crash node ${node}`, () => this.network.crash(node));
+    this.intervene(`crash node ${node}`, [{ kind: 'crash', node }], () => this.network.crash(node));
   }
 
   restart(node: NodeId): void {
     this.checkNode(node);
     if (this.network.sim.isAlive(node)) throw new LedgerlabError('not-crashed', `node ${node} is running.`, 'Crash it first.');
-    this.intervene(`restart node ${node}`, () => this.network.restart(node));
+    this.intervene(`restart node ${node}`, [{ kind: 'restart', node }], () => this.network.restart(node));
   }
 
   /** Split the network: every node not named in a group joins the last group. */
@@ -339,14 +344,14 @@ export class StudioSession {
     const full = groups.filter((g) => g.length > 0).map((g) => [...g].sort((a, b) => a - b));
     if (rest.length > 0) full.push(rest);
     if (full.length < 2) throw new LedgerlabError('bad-partition', 'a partition needs at least two groups.', 'Select some nodes (not all) to cut off.');
-    this.intervene(`split ${full.map((g) => g.join(',')).join(' | ')}`, () => {
+    this.intervene(`split ${full.map((g) => g.join(',')).join(' | ')}`, [{ kind: 'partition', groups: full }], () => {
       this.network.partition(full);
       this.live.partitionGroups = full;
     });
   }
 
   heal(): void {
-    this.intervene('heal the network', () => {
+    this.intervene('heal the network', [{ kind: 'heal' }], () => {
       this.network.heal();
       this.live.partitionGroups = null;
     });
@@ -355,7 +360,8 @@ export class StudioSession {
   makeByzantine(node: NodeId, behaviour: string | undefined): void {
     this.checkNode(node);
     if (behaviour !== undefined) this.network.checkBehaviour(behaviour);
-    this.intervene(behaviour ? `node ${node} turns ${behaviour}` : `node ${node} honest again`, () => this.network.makeByzantine(node, behaviour));
+    const action: FaultAction = behaviour ? { kind: 'byzantine', node, behaviour } : { kind: 'honest', node };
+    this.intervene(behaviour ? `node ${node} turns ${behaviour}` : `node ${node} honest again`, [action], () => this.network.makeByzantine(node, behaviour));
   }
 
   /** Change every link's latency, jitter or drop rate. */
@@ -365,7 +371,11 @@ export class StudioSession {
     if (!(next.latencyMs >= 0 && next.latencyMs <= 60_000) || !(next.jitterMs >= 0 && next.jitterMs <= 60_000)) {
       throw new LedgerlabError('bad-link', 'latency and jitter must be from 0 to 60000 ms.');
     }
-    this.intervene(`links ${next.latencyMs} ms, ${Math.round(next.dropRate * 100)}% loss`, () => {
+    const script: FaultAction[] = [
+      { kind: 'latency', latencyMs: next.latencyMs, jitterMs: next.jitterMs },
+      { kind: 'drop', rate: next.dropRate },
+    ];
+    this.intervene(`links ${next.latencyMs} ms, ${Math.round(next.dropRate * 100)}% loss`, script, () => {
       this.network.setLink(next);
       this.live.link = next;
     });
@@ -376,7 +386,11 @@ export class StudioSession {
    * a new timeline from here and leaves the original reachable; either way the changed state is
    * snapshotted at once, so replays land exactly on it.
    */
-  intervene(label: string, change: () => void): void {
+  intervene(label: string, actions: readonly FaultAction[], change: () => void): void {
+    // Changes land between instants (after every event at this millisecond), so a replay that
+    // runs to this time and then makes the change lands on exactly this state.
+    const net = this.network;
+    net.runUntil(() => (net.sim.nextEventTime() ?? Number.POSITIVE_INFINITY) > net.now, { maxEvents: EVENT_BUDGET });
     if (this.network.now < this.timeline.headMs) {
       const now = this.network.now;
       const forked: Timeline = {
@@ -387,12 +401,23 @@ export class StudioSession {
         headMs: now,
         // The new intervention's snapshot (taken below) stands for everything at `now`.
         snapshots: this.timeline.snapshots.filter((s) => s.atMs < now),
+        faults: this.timeline.faults.filter((f) => f.atMs <= now),
       };
       this.timelines.push(forked);
       this.timeline = forked;
     }
     change();
+    for (const action of actions) this.timeline.faults.push({ atMs: this.network.now, action });
     this.takeSnapshot(true);
+  }
+
+  /** `ledgerlab session` with this session's settings and this timeline's changes, up to `untilMs`. */
+  replayCommand(untilMs = this.network.now): string {
+    const o = this.options;
+    const faults = this.timeline.faults.filter((f) => f.atMs <= untilMs);
+    const params = o.params ? ` --params '${JSON.stringify(o.params)}'` : '';
+    const script = faults.length > 0 ? ` --faults '${formatFaults(faults.map((f) => ({ atMs: f.atMs, action: f.action })))}'` : '';
+    return `npx ledgerlab session --protocol ${o.protocol} --nodes ${o.nodes} --seed ${o.seed} --tx-per-second ${this.info.txPerSecond} --until ${untilMs}ms${params}${script}`;
   }
 
   // --- Internals -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { integerFlag, parse, UsageError, defaultIo, type Io } from './cli-suppor
 import { fuzzCommand } from './fuzz-cli.ts';
 import { scenarioCommand } from './scenario-cli.ts';
 import { experimentCommand } from './experiment-cli.ts';
+import { sessionCommand } from './session-cli.ts';
 import { callCommand, testCommand } from './contract-cli.ts';
 import { LedgerlabError, parseFaults, runNetwork, type Network, type RunOptions, type RunReport } from '../api/index.ts';
 import { PROTOCOLS, type ProtocolParam } from '../consensus/index.ts';
@@ -25,6 +26,7 @@ Commands:
   call     Deploy a contract file on a fresh network, call one method and print the receipt.
   test     Run contract tests (*.test.js next to the contracts, default contracts/).
   scenario Play a service story step by step and check it (scenario run FILE, scenario test DIR).
+  session  Replay a studio session headless: its settings, the changes made and when (printed by the studio).
 
 Run "ledgerlab <command> --help" for a command's options.`;
 
@@ -64,6 +66,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
         return await fuzzCommand(rest, io);
       case 'experiment':
         return await experimentCommand(rest, io);
+      case 'session':
+        return await sessionCommand(rest, io);
       case 'call':
         return await callCommand(rest, io);
       case 'test':

@@ -76,6 +76,9 @@ test('the timeline scrubber travels back, an intervention in the past forks a ne
   await expect(picker.locator('option')).toHaveText(['Original run', '#1: crash node 0 at 2.0 s']);
   await expect(picker).toHaveValue('1');
   await page.keyboard.press('ArrowRight'); // a block on the new timeline
+  // The replay line reruns this timeline headless: the crash at 2 s is in it.
+  await page.getByText('Replay command').click();
+  await expect(page.getByTestId('replay-command')).toHaveText(/^npx ledgerlab session --protocol raft --nodes 4 --seed 1 --tx-per-second 5 --until \d+ms --faults '@2s crash 0'$/);
   await page.screenshot({ path: 'test-results/e2e-timeline-fork.png' });
 
   // The original run is still there, with node 0 alive at its furthest point.
