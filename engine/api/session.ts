@@ -16,7 +16,7 @@ import type { LinkSpec } from '../sim/network.ts';
 import type { NodeId, TraceEvent } from '../sim/events.ts';
 import { formatFaults, type FaultAction, type FaultStep } from './faults.ts';
 import { Network } from './network.ts';
-import { WORKLOAD_ACTORS } from './workload.ts';
+import { drawTransfer, WORKLOAD_ACTORS } from './workload.ts';
 
 export type { NodeId, TraceEvent, TraceEventType } from '../sim/events.ts';
 
@@ -565,11 +565,7 @@ class Workload {
 
   private send(): void {
     const network = this.network;
-    const actors = network.actorList();
-    const from = this.random.pick(actors);
-    let to = this.random.pick(actors);
-    while (to === from) to = this.random.pick(actors);
-    const amount = this.random.between(1, 100);
+    const { from, to, amount } = drawTransfer(this.random, network.actorList());
     const live = Array.from({ length: network.nodeCount }, (_, i) => i).filter((i) => network.sim.isAlive(i));
     const pick = this.random.nextInt(network.nodeCount);
     if (live.length === 0) return;

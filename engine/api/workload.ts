@@ -1,7 +1,7 @@
 /** A seeded workload of signed transfers between named actors, spread over a time window. */
 import { Prng } from '../core/prng.ts';
 import type { SignedTx } from '../ledger/types.ts';
-import type { ActorSpec, Network } from './network.ts';
+import type { Actor, ActorSpec, Network } from './network.ts';
 
 export const WORKLOAD_ACTORS: readonly ActorSpec[] = [
   'alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi',
@@ -27,12 +27,18 @@ export function scheduleTransfers(network: Network, options: WorkloadOptions): S
   const times = Array.from({ length: options.count }, () => options.startMs + random.nextInt(span)).sort((a, b) => a - b);
   const scheduled: SignedTx[] = [];
   for (const at of times) {
-    const from = random.pick(actors);
-    let to = random.pick(actors);
-    while (to === from) to = random.pick(actors);
-    const tx = network.sign(from.name, { type: 'transfer', to: to.key.address, amount: random.between(1, 100) }, { fee: 1 });
+    const { from, to, amount } = drawTransfer(random, actors);
+    const tx = network.sign(from.name, { type: 'transfer', to: to.key.address, amount }, { fee: 1 });
     network.submitAt(at, tx, random.nextInt(network.nodeCount));
     scheduled.push(tx);
   }
   return scheduled;
+}
+
+/** One workload transfer: a random sender, a random other recipient, an amount from 1 to 100. */
+export function drawTransfer(random: Prng, actors: readonly Actor[]): { from: Actor; to: Actor; amount: number } {
+  const from = random.pick(actors);
+  let to = random.pick(actors);
+  while (to === from) to = random.pick(actors);
+  return { from, to, amount: random.between(1, 100) };
 }

@@ -2,17 +2,10 @@
  * The scenario player facade the studio's worker uses (engine/api/scenario-studio.ts): the
  * library, one story played forwards and backwards, and the plain views it returns.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { libraryFiles } from '../support/scenario.ts';
 import { argsInWords, describeWait, listStories, resolveRelative, ScenarioStudio } from '../../engine/api/scenario-studio.ts';
 
-/** The files the worker bundles, by repository path. */
-function libraryFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync('contracts/scenarios')) if (/\.ya?ml$/.test(name)) files[`contracts/scenarios/${name}`] = readFileSync(`contracts/scenarios/${name}`, 'utf8');
-  for (const name of readdirSync('contracts')) if (name.endsWith('.js') && !name.endsWith('.test.js')) files[`contracts/${name}`] = readFileSync(`contracts/${name}`, 'utf8');
-  return files;
-}
 
 const files = libraryFiles();
 const TAXI = 'contracts/scenarios/taxi-journey.yaml';

@@ -4,16 +4,10 @@
  * each timeline's checks are compared with the one it forked from; a change that does not fit
  * the story is refused with the step and action it concerns and how to fix it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { libraryFiles } from '../support/scenario.ts';
 import { ScenarioStudio, type StoryView } from '../../engine/api/scenario-studio.ts';
 
-function libraryFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync('contracts/scenarios')) if (/\.ya?ml$/.test(name)) files[`contracts/scenarios/${name}`] = readFileSync(`contracts/scenarios/${name}`, 'utf8');
-  for (const name of readdirSync('contracts')) if (name.endsWith('.js') && !name.endsWith('.test.js')) files[`contracts/${name}`] = readFileSync(`contracts/${name}`, 'utf8');
-  return files;
-}
 
 const files = libraryFiles();
 const TAXI = 'contracts/scenarios/taxi-journey.yaml';

@@ -2,7 +2,7 @@
  * Shared by the scenario tests: reading a story from the built-in library, the loader's message
  * for a broken story, and the mutation fuzz every story file must survive.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { LedgerlabError } from '../../engine/core/assert.ts';
@@ -16,6 +16,14 @@ export const STORY_DIR = new URL('../../contracts/scenarios/', import.meta.url).
 export function libraryStory(file: string): { path: string; text: string } {
   const path = `${STORY_DIR}${file}`;
   return { path, text: readFileSync(path, 'utf8') };
+}
+
+/** The files the studio's worker bundles, by repository path: every story and every contract. */
+export function libraryFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync('contracts/scenarios')) if (/\.ya?ml$/.test(name)) files[`contracts/scenarios/${name}`] = readFileSync(`contracts/scenarios/${name}`, 'utf8');
+  for (const name of readdirSync('contracts')) if (name.endsWith('.js') && !name.endsWith('.test.js')) files[`contracts/${name}`] = readFileSync(`contracts/${name}`, 'utf8');
+  return files;
 }
 
 /** The loader's message for `text` read as story.yaml; '' when it loads. */
